@@ -1,0 +1,149 @@
+//! Command-line interface: argument parsing and the human-facing messages. No pipeline logic lives here.
+
+use crate::pipeline::{self, Options, RunError};
+use crate::rules::Rules;
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes (documented in the README).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_SOME_FAILED: u8 = 1;
+pub const EXIT_CONFIG: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "marginalia",
+    version,
+    about = "Turn raw forum threads and articles into a clean, annotated JSONL dataset."
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no subcommand, `marginalia [OPTIONS] [PATH...]` annotates.
+    #[command(flatten)]
+    pub annotate: AnnotateArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Annotate documents (the default when no subcommand is given).
+    Annotate(AnnotateArgs),
+    /// Work with the gazetteer data files.
+    Gazetteer {
+        #[command(subcommand)]
+        command: GazetteerCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GazetteerCommand {
+    /// Load and validate every data file; report each problem with file:line (exit 2 on any).
+    Check {
+        /// Gazetteer directory.
+        #[arg(long, default_value = "gazetteer")]
+        gazetteer: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AnnotateArgs {
+    /// Input files or directories (searched for *.txt); `-` reads standard input.
+    #[arg(default_value = "raw")]
+    pub paths: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, short, default_value = "annotated")]
+    pub out: PathBuf,
+    /// Gazetteer directory (boilerplate rules, stopwords, entity lists).
+    #[arg(long, default_value = "gazetteer")]
+    pub gazetteer: PathBuf,
+    /// Worker threads (default: all cores). The output is identical for any value.
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl Default for AnnotateArgs {
+    fn default() -> Self {
+        AnnotateArgs {
+            paths: vec![PathBuf::from("raw")],
+            out: PathBuf::from("annotated"),
+            gazetteer: PathBuf::from("gazetteer"),
+            jobs: None,
+            quiet: false,
+        }
+    }
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> u8 {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Annotate(cli.annotate)) {
+        Command::Annotate(args) => annotate(args),
+        Command::Gazetteer { command: GazetteerCommand::Check { gazetteer } } => match Rules::load(&gazetteer) {
+            Ok(r) => {
+                println!("{}: ok ({} line rules, {} stopwords)", gazetteer.display(), r.lines.len(), r.stopwords.len());
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("marginalia: error: {e}");
+                EXIT_CONFIG
+            }
+        },
+    }
+}
+
+fn annotate(args: AnnotateArgs) -> u8 {
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let opts = Options { paths: args.paths, gazetteer: args.gazetteer, out: args.out.clone(), jobs };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let result = pipeline::run(&opts, |done, total| {
+        if show_progress {
+            eprint!("\rmarginalia: {done}/{total} documents");
+            let _ = std::io::stderr().flush();
+        }
+    });
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    match result {
+        Ok(s) => {
+            for w in &s.warnings {
+                eprintln!("marginalia: warning: {w}");
+            }
+            for f in &s.failures {
+                eprintln!("marginalia: error: {f}");
+            }
+            if !args.quiet {
+                let mb = s.bytes as f64 / 1e6;
+                let secs = s.elapsed.as_secs_f64().max(1e-9);
+                eprintln!(
+                    "marginalia: {} documents ({} ok, {} failed), {} segments, {} lines removed; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",
+                    s.documents,
+                    s.ok,
+                    s.failed,
+                    s.segments,
+                    s.removed,
+                    mb,
+                    secs,
+                    mb / secs,
+                    args.out.display()
+                );
+            }
+            if s.failed > 0 {
+                EXIT_SOME_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            match e {
+                RunError::Config(_) | RunError::Output(_) | RunError::NoInput(_) => EXIT_CONFIG,
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! marginalia: raw forum threads and articles in, a clean, annotated JSONL dataset out.
+//!
+//! The modules follow the pipeline, one stage each:
+//!
+//! ```text
+//! read ──▶ normalize ──▶ strip ──▶ segment ──▶ write
+//! (RawDoc)  (NormLine)  (Classified) (Segmented) (records → annotated/*.jsonl)
+//! ```
+//!
+//! `pipeline` runs the stages over many documents in parallel; `rules` and `manifest` load the data files;
+//! `record` is the output contract; `cli` is the command line.
+
+pub mod cli;
+pub mod error;
+pub mod manifest;
+pub mod normalize;
+pub mod pipeline;
+pub mod read;
+pub mod record;
+pub mod rules;
+pub mod segment;
+pub mod strip;
+pub mod write;

@@ -1,0 +1,295 @@
+//! Stage 1: Unicode normalisation of one raw line, with a map back to raw columns.
+//!
+//! Every raw line becomes a [`NormLine`]: NFKC, typographic quotes and dashes folded to ASCII, every kind of space
+//! folded to U+0020, zero-width and control characters dropped, runs of spaces collapsed and the ends trimmed. The
+//! line keeps a sparse list of anchors so that any byte offset of the normalised text maps back to the 0-based
+//! code-point column of the raw character it came from.
+//!
+//! Mapping rule: each output character is produced by exactly one raw character (its *source*), or, for a sequence
+//! that NFKC recomposes (a base letter followed by combining marks), by the first character of that sequence. An
+//! anchor is stored only where the source does not simply advance by one column from the previous output
+//! character, so a line that needed no change (the common case) costs one anchor.
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// A normalised line and its map back to the raw file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormLine {
+    /// 1-based line number in the raw file.
+    pub raw_line: u32,
+    /// The normalised text (no line terminator).
+    pub text: String,
+    /// Leading whitespace of the raw line, in code points (indentation carries nesting in comment threads).
+    pub indent: u32,
+    anchors: Vec<Anchor>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    /// Byte offset in `text`.
+    out: u32,
+    /// Code-point column in the raw line.
+    raw_col: u32,
+}
+
+impl NormLine {
+    /// Raw code-point column of the character at byte offset `byte` of `text` (or, for `byte == text.len()`, the
+    /// column just after the last mapped character). `byte` must be a char boundary.
+    pub fn raw_col(&self, byte: usize) -> u32 {
+        debug_assert!(self.text.is_char_boundary(byte));
+        let i = match self.anchors.binary_search_by_key(&(byte as u32), |a| a.out) {
+            Ok(i) => i,
+            Err(0) => return 0,
+            Err(i) => i - 1,
+        };
+        let a = self.anchors[i];
+        a.raw_col + self.text[a.out as usize..byte].chars().count() as u32
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Remove the given byte ranges of `text` (sorted, non-overlapping, on char boundaries), then collapse the
+    /// spaces left behind. The offset map stays exact for every remaining character.
+    pub fn remove_ranges(&mut self, ranges: &[(usize, usize)]) {
+        if ranges.is_empty() {
+            return;
+        }
+        let mut pairs = Vec::with_capacity(self.text.len());
+        let mut r = 0;
+        for (b, c) in self.text.char_indices() {
+            while r < ranges.len() && ranges[r].1 <= b {
+                r += 1;
+            }
+            if r < ranges.len() && ranges[r].0 <= b && b < ranges[r].1 {
+                continue;
+            }
+            pairs.push((c, self.raw_col(b)));
+        }
+        let mut out =
+            NormLine { raw_line: self.raw_line, text: String::new(), indent: self.indent, anchors: Vec::new() };
+        build(&pairs, &mut out);
+        *self = out;
+    }
+}
+
+/// Normalises lines, reusing its buffers from one line to the next.
+#[derive(Default)]
+pub struct Normalizer {
+    pairs: Vec<(char, u32)>,
+    chunk: String,
+}
+
+impl Normalizer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Normalise one raw line (without its `\n`; a trailing `\r` is treated as the line ending and dropped).
+    pub fn line(&mut self, raw: &str, raw_line: u32) -> NormLine {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let indent = raw.chars().take_while(|c| c.is_whitespace()).count() as u32;
+        if is_clean_ascii(raw) {
+            let anchors = if raw.is_empty() { Vec::new() } else { vec![Anchor { out: 0, raw_col: 0 }] };
+            return NormLine { raw_line, text: raw.to_owned(), indent, anchors };
+        }
+        self.pairs.clear();
+        let chars: Vec<(u32, char)> = raw.chars().enumerate().map(|(i, c)| (i as u32, c)).collect();
+        let mut i = 0;
+        while i < chars.len() {
+            // A chunk is a starter followed by the characters NFKC may compose with it.
+            let mut j = i + 1;
+            while j < chars.len() && continues_chunk(chars[j].1) {
+                j += 1;
+            }
+            let (col, first) = chars[i];
+            if j == i + 1 && first.is_ascii() {
+                push_folded(&mut self.pairs, first, col);
+            } else {
+                self.chunk.clear();
+                self.chunk.extend(chars[i..j].iter().map(|&(_, c)| c));
+                if is_nfkc_quick(self.chunk.chars()) == IsNormalized::Yes {
+                    for &(col, c) in &chars[i..j] {
+                        push_folded(&mut self.pairs, c, col);
+                    }
+                } else {
+                    for c in self.chunk.nfkc() {
+                        push_folded(&mut self.pairs, c, col);
+                    }
+                }
+            }
+            i = j;
+        }
+        let mut out = NormLine { raw_line, text: String::with_capacity(raw.len()), indent, anchors: Vec::new() };
+        build(&self.pairs, &mut out);
+        out
+    }
+}
+
+/// True for lines that need no change at all: printable ASCII, single spaces, no space at either end.
+fn is_clean_ascii(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &c in b {
+        if !(0x20..0x7f).contains(&c) {
+            return false;
+        }
+        let space = c == b' ';
+        if space && prev_space {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
+fn continues_chunk(c: char) -> bool {
+    // Combining marks, and Hangul medial/final jamo that compose with the preceding syllable.
+    canonical_combining_class(c) != 0 || ('\u{1160}'..='\u{11FF}').contains(&c)
+}
+
+/// Fold one character to its ASCII form where typography has several, and drop invisible ones.
+fn push_folded(pairs: &mut Vec<(char, u32)>, c: char, col: u32) {
+    let folded = match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FE58}' => '-',
+        // Zero-width characters, BOM, soft hyphen: invisible, dropped.
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return,
+        c if c.is_whitespace() => ' ',
+        c if c.is_control() => ' ',
+        c => c,
+    };
+    pairs.push((folded, col));
+}
+
+/// Collapse spaces, trim, and write text + anchors.
+fn build(pairs: &[(char, u32)], out: &mut NormLine) {
+    out.text.clear();
+    out.anchors.clear();
+    let start = pairs.iter().position(|&(c, _)| c != ' ').unwrap_or(pairs.len());
+    let end = pairs.iter().rposition(|&(c, _)| c != ' ').map_or(start, |p| p + 1);
+    let mut prev_src: Option<u32> = None;
+    let mut prev_space = false;
+    for &(c, src) in &pairs[start..end] {
+        if c == ' ' {
+            if prev_space {
+                continue;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+        if prev_src.map(|p| p + 1) != Some(src) {
+            out.anchors.push(Anchor { out: out.text.len() as u32, raw_col: src });
+        }
+        prev_src = Some(src);
+        out.text.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> NormLine {
+        Normalizer::new().line(s, 1)
+    }
+
+    #[test]
+    fn folds_quotes_dashes_and_spaces() {
+        let n = norm("\u{a0} Stalin\u{2019}s  \u{201C}camp\u{201D} 1918\u{2013}25\t ");
+        assert_eq!(n.text, "Stalin's \"camp\" 1918-25");
+        assert_eq!(n.indent, 2);
+        assert_eq!(n.raw_col(0), 2); // 'S' after NBSP and space
+        let apos = n.text.find('\'').unwrap();
+        assert_eq!(n.raw_col(apos), 8);
+    }
+
+    #[test]
+    fn nfkc_expansion_and_composition_map_to_their_source() {
+        // U+FB01 (fi ligature) expands to two chars; e + U+0301 composes to one.
+        let raw = "\u{FB01}ne cafe\u{301} x";
+        let n = norm(raw);
+        assert_eq!(n.text, "fine caf\u{e9} x");
+        assert_eq!(n.raw_col(0), 0);
+        assert_eq!(n.raw_col(1), 0); // 'i' comes from the ligature too
+        assert_eq!(n.raw_col(2), 1); // 'n'
+        let x = n.text.find('x').unwrap();
+        assert_eq!(n.raw_col(x), 10);
+    }
+
+    #[test]
+    fn clean_ascii_is_copied() {
+        let n = norm("Trotsky was born in 1879.");
+        assert_eq!(n.text, "Trotsky was born in 1879.");
+        assert_eq!(n.anchors.len(), 1);
+        assert_eq!(n.raw_col(8), 8);
+    }
+
+    #[test]
+    fn crlf_bom_and_invisible() {
+        let n = norm("\u{feff}Lenin\u{200b}ism\r");
+        assert_eq!(n.text, "Leninism");
+        assert_eq!(n.raw_col(0), 1);
+        assert_eq!(n.raw_col(5), 7);
+        assert!(norm("\u{a0}").is_blank());
+    }
+
+    #[test]
+    fn remove_ranges_keeps_map() {
+        let mut n = norm("He was killed :pika-pickaxe: by Merc\u{e4}der");
+        let s = n.text.find(':').unwrap();
+        let e = n.text[s + 1..].find(':').unwrap() + s + 2;
+        n.remove_ranges(&[(s, e)]);
+        assert_eq!(n.text, "He was killed by Merc\u{e4}der");
+        let by = n.text.find("by").unwrap();
+        assert_eq!(n.raw_col(by), 29);
+    }
+
+    /// Property: every output character maps to a raw character that is either the same character or one whose
+    /// normalisation (NFKC + folding) produces it.
+    #[test]
+    fn property_every_position_maps_to_its_source() {
+        let palette: Vec<char> = "aZ9 .,'-\u{a0}\u{2019}\u{201C}\u{2014}\u{2013}\u{FB01}\u{301}\u{308}e\u{130}\u{1F600}\u{1F44D}\u{1F3FD}\u{200D}\u{FEFF}\u{200B}\t\u{2163}\u{FF21}\u{3000}\u{2026}\u{D55C}\u{1100}\u{1161}\u{11A8}i"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut normalizer = Normalizer::new();
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            let raw: String = (0..len).map(|_| palette[(next() % palette.len() as u64) as usize]).collect();
+            let raw_chars: Vec<char> = raw.chars().collect();
+            let n = normalizer.line(&raw, 1);
+            for (b, c) in n.text.char_indices() {
+                let col = n.raw_col(b) as usize;
+                assert!(col < raw_chars.len(), "{raw:?} -> {:?}: col {col} out of range", n.text);
+                let src = raw_chars[col];
+                let mut image = Vec::new();
+                let mut s = String::new();
+                // The source's normalisation, including the combining marks that follow it.
+                s.push(src);
+                s.extend(raw_chars[col + 1..].iter().take_while(|&&c| continues_chunk(c)));
+                for d in s.nfkc() {
+                    push_folded(&mut image, d, 0);
+                }
+                assert!(
+                    src == c || image.iter().any(|&(d, _)| d == c),
+                    "{raw:?} -> {:?}: {c:?} at byte {b} maps to {src:?}",
+                    n.text
+                );
+            }
+        }
+    }
+}

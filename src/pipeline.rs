@@ -1,0 +1,141 @@
+//! The whole run: documents are read, normalised, stripped, segmented and serialised independently on `jobs`
+//! threads; a single writer appends their records in input order, so the output bytes do not depend on the
+//! number of threads.
+
+use crate::error::{ConfigError, OutputError};
+use crate::normalize::{NormLine, Normalizer};
+use crate::read::{self, Input, RawDoc};
+use crate::rules::Rules;
+use crate::segment::segment;
+use crate::strip::{classify, DocKind};
+use crate::write::{document_output, failed_output, DocOutput, OutputSet};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub gazetteer: PathBuf,
+    pub out: PathBuf,
+    pub jobs: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub segments: usize,
+    pub removed: usize,
+    pub bytes: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<String>,
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    Config(ConfigError),
+    Output(OutputError),
+    NoInput(Vec<String>),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Config(e) => write!(f, "{e}"),
+            RunError::Output(e) => write!(f, "{e}"),
+            RunError::NoInput(w) if w.is_empty() => write!(f, "no input documents"),
+            RunError::NoInput(w) => write!(f, "no input documents ({})", w.join("; ")),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Everything one document goes through, from bytes to records.
+pub fn process(raw: &RawDoc, rules: &Rules) -> DocOutput {
+    let mut normalizer = Normalizer::new();
+    let text = raw.text.strip_suffix('\n').unwrap_or(&raw.text);
+    let mut lines: Vec<NormLine> = if raw.text.is_empty() {
+        Vec::new()
+    } else {
+        text.split('\n').enumerate().map(|(i, l)| normalizer.line(l, i as u32 + 1)).collect()
+    };
+    let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
+    let classified = classify(&mut lines, rules, kind);
+    let segmented = segment(&lines, &classified);
+    document_output(raw, &lines, &classified, &segmented)
+}
+
+fn process_input(input: &Input, rules: &Rules) -> DocOutput {
+    match read::read(input) {
+        Ok(raw) => process(&raw, rules),
+        Err(err) => failed_output(&input.doc_id, &input.display, &err),
+    }
+}
+
+/// Run the pipeline. `progress(done, total)` is called by the writer after each document.
+pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
+    let start = Instant::now();
+    let rules = Rules::load(&opts.gazetteer).map_err(RunError::Config)?;
+    let (inputs, warnings) = read::discover(&opts.paths).map_err(RunError::Config)?;
+    if inputs.is_empty() {
+        return Err(RunError::NoInput(warnings));
+    }
+    let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
+    let mut summary = Summary { documents: inputs.len(), warnings, ..Summary::default() };
+    let jobs = opts.jobs.clamp(1, inputs.len());
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<(usize, DocOutput)>(jobs * 2);
+    let mut write_err = None;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next, inputs, rules) = (&next, &inputs, &rules);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= inputs.len() {
+                    break;
+                }
+                if tx.send((i, process_input(&inputs[i], rules))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        for (i, doc) in rx {
+            pending.insert(i, doc);
+            while let Some(doc) = pending.remove(&want) {
+                if write_err.is_none() {
+                    if let Err(e) = out.write(&doc) {
+                        write_err = Some(e);
+                    }
+                }
+                summary.segments += doc.segment_count;
+                summary.removed += doc.removed_count;
+                summary.bytes += doc.bytes;
+                match doc.failed {
+                    Some(f) => {
+                        summary.failed += 1;
+                        summary.failures.push(f);
+                    }
+                    None => summary.ok += 1,
+                }
+                want += 1;
+                progress(want, inputs.len());
+            }
+        }
+    });
+    if let Some(e) = write_err {
+        return Err(RunError::Output(e));
+    }
+    out.commit().map_err(RunError::Output)?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}

@@ -1,0 +1,207 @@
+//! The output contract: the records written to `annotated/`, as serde types.
+//!
+//! Field order here is the key order in the JSON. Every field has one JSON type in every record; a value that is
+//! absent is `null`. Offsets (`start`, `end`) are Unicode code points into the record's `text`, half-open.
+//! `raw` positions are the 1-based line and 0-based code-point column in the raw file. The JSON Schemas in
+//! `docs/schema/` describe the same records; `tests/output_contract.rs` checks that both agree with real output.
+
+use serde::{Deserialize, Serialize};
+
+pub const OFFSET_UNIT: &str = "codepoint";
+
+/// A position in the raw file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 0-based code-point column.
+    pub col: u32,
+}
+
+/// Where a segment comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The raw file's path as given on the command line (`raw/x.txt`), or `-` for standard input.
+    pub path: String,
+    /// sha256 of the raw bytes, lowercase hex.
+    pub sha256: String,
+    /// forum | blog | article | reference+comments
+    pub kind: String,
+    pub title: Option<String>,
+}
+
+/// What the segment is and who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentFacts {
+    /// 0-based position of the segment in its document.
+    pub index: u32,
+    /// post | comment | essay | article
+    pub kind: String,
+    pub author: Option<String>,
+    /// How the author was found: comment-header | byline | edit-notice | thread-starter | quoted-as | signature.
+    pub author_evidence: Option<String>,
+    /// The posted-time text as written ("2 hours ago", "Fri, Jan 19, 2024"), not interpreted.
+    pub posted: Option<String>,
+    /// The segment's own heading, if it starts with one.
+    pub title: Option<String>,
+    /// Id of the segment this one replies to (a quoted post, a parent comment, the article commented on).
+    pub reply_to: Option<String>,
+    /// Comment nesting depth (0 for posts, essays and articles).
+    pub depth: u32,
+    /// Raw lines (1-based, inclusive) the segment spans, metadata included.
+    pub first_line: u32,
+    pub last_line: u32,
+}
+
+/// One kept raw line inside `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSpan {
+    pub start: u64,
+    pub end: u64,
+    /// content | heading | quote
+    pub label: String,
+    pub raw: RawPos,
+}
+
+/// A block that quotes another post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteSpan {
+    pub start: u64,
+    pub end: u64,
+    /// Who is quoted (from the quote header), not the segment's author.
+    pub author: Option<String>,
+    /// The quote header's time text.
+    pub posted: Option<String>,
+    /// Raw line of the "X said:" header.
+    pub header_line: u32,
+    /// Id of the segment holding the quoted original, when it is in the same document.
+    pub source_segment: Option<String>,
+    /// Raw line of the quoted original.
+    pub source_line: Option<u32>,
+    pub raw: RawPos,
+}
+
+/// An entity mention (filled by the entity tagger).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySpan {
+    pub start: u64,
+    pub end: u64,
+    /// PERSON | ORG | GPE | LOC | EVENT | WORK | IDEOLOGY
+    pub label: String,
+    /// Canonical gazetteer id.
+    pub id: String,
+    pub surface: String,
+    /// exact | casefold | translit | fuzzy | partial | adjective
+    #[serde(rename = "match")]
+    pub match_kind: String,
+    pub score: f64,
+    pub raw: RawPos,
+}
+
+/// A temporal expression (filled by the date tagger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateSpan {
+    pub start: u64,
+    pub end: u64,
+    /// date | range | decade | century | relative
+    pub kind: String,
+    /// ISO-like value: 1879, 1917-07, 1940-08-20, 193X, 18XX, 1918/1925; null when unanchored.
+    pub value: Option<String>,
+    /// START | MID | END | APPROX
+    #[serde(rename = "mod")]
+    pub modifier: Option<String>,
+    /// True when the expression dates the post or article rather than history.
+    pub meta: bool,
+    pub surface: String,
+    pub raw: RawPos,
+}
+
+/// One record of `segments.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentRecord {
+    /// `<document>:<index, 4 digits>`: stable across runs and independent of the other inputs.
+    pub id: String,
+    pub document: String,
+    pub offset_unit: String,
+    pub source: Source,
+    pub segment: SegmentFacts,
+    pub text: String,
+    pub lines: Vec<LineSpan>,
+    pub quotes: Vec<QuoteSpan>,
+    /// null until the entity tagger runs.
+    pub entities: Option<Vec<EntitySpan>>,
+    /// null until the date tagger runs.
+    pub dates: Option<Vec<DateSpan>>,
+}
+
+/// One record of `removed.jsonl`: a raw line (or part of one) that is not in any segment's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemovedRecord {
+    pub document: String,
+    /// The segment the line sits in or under, if any.
+    pub segment: Option<String>,
+    pub raw: RawPos,
+    /// boilerplate | meta
+    pub label: String,
+    /// The rule that removed it (a `gazetteer/boilerplate.tsv` rule name or a general-evidence rule).
+    pub rule: String,
+    /// The removed text, normalised.
+    pub text: String,
+    /// False when only part of a kept line was removed (an inline emoji shortcode).
+    pub whole_line: bool,
+}
+
+/// A byte range of the raw file that was not valid UTF-8 and was replaced by U+FFFD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replaced {
+    pub byte: u64,
+    pub len: u32,
+    pub line: u32,
+}
+
+/// Why a document failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocFailure {
+    /// unreadable | binary
+    pub kind: String,
+    pub message: String,
+    pub line: Option<u32>,
+}
+
+/// One record of `documents.jsonl`: every input document, processed or failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRecord {
+    pub document: String,
+    pub path: String,
+    /// ok | failed
+    pub status: String,
+    pub error: Option<DocFailure>,
+    pub sha256: Option<String>,
+    /// The original file name recorded in the directory's MANIFEST.tsv.
+    pub seed: Option<String>,
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub bytes: u64,
+    pub lines: u32,
+    pub segments: u32,
+    pub removed_lines: u32,
+    pub bom: bool,
+    pub crlf: bool,
+    /// Invalid UTF-8 replaced while decoding (at most 100 listed; `replaced_count` has the total).
+    pub replaced: Vec<Replaced>,
+    pub replaced_count: u64,
+    /// Set when MANIFEST.tsv lists a sha256 that differs from the file's.
+    pub manifest_mismatch: bool,
+}

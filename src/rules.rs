@@ -1,0 +1,255 @@
+//! Line rules kept as data in the gazetteer directory.
+//!
+//! * `boilerplate.tsv`: one line pattern per row: `rule`, `label`, `role`, `max_words`, `pattern`. A rule matches a
+//!   whole normalised line (patterns are anchored by their authors with `^`/`$`). `label` is what the line becomes
+//!   (`boilerplate`, `meta` or `heading`), `role` what it means for the thread structure (see [`Role`]),
+//!   `max_words` the longest line (in words) the rule may claim (0 = no limit). The named groups `author` and
+//!   `time` capture who wrote a post and when. Rows are tried in file order; the first match wins.
+//! * `stopwords.txt`: function words, one per line, for the stopword-density evidence.
+
+use crate::error::ConfigError;
+use regex::{Regex, RegexSet, RegexSetBuilder};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Lines longer than this are never boilerplate candidates for pattern rules (keeps huge lines linear and cheap).
+pub const MAX_RULE_LINE_BYTES: usize = 600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Boilerplate,
+    Meta,
+    Heading,
+}
+
+impl Label {
+    fn parse(s: &str) -> Option<Label> {
+        match s {
+            "boilerplate" => Some(Label::Boilerplate),
+            "meta" => Some(Label::Meta),
+            "heading" => Some(Label::Heading),
+            _ => None,
+        }
+    }
+}
+
+/// What a matched line means for the thread structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// No structural meaning.
+    None,
+    /// Post footer chrome ("Share this post", "Link to post"): ends the current post.
+    Footer,
+    /// "2 hours ago, X said:": the next lines quote X.
+    QuoteHeader,
+    /// A comment's author line ("• handle [flair]"): starts a new comment.
+    CommentHeader,
+    /// When the current post was written ("3 years ago").
+    Posted,
+    /// Author and/or date of the current post or article.
+    Byline,
+    /// "N comments": what follows is the comment section.
+    CommentCounter,
+    /// "Edited by X": X wrote the current post.
+    Editor,
+}
+
+impl Role {
+    fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "-" => Role::None,
+            "footer" => Role::Footer,
+            "quote-header" => Role::QuoteHeader,
+            "comment-header" => Role::CommentHeader,
+            "posted" => Role::Posted,
+            "byline" => Role::Byline,
+            "comment-counter" => Role::CommentCounter,
+            "editor" => Role::Editor,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LineRule {
+    pub name: String,
+    pub label: Label,
+    pub role: Role,
+    pub max_words: usize,
+    pub regex: Regex,
+    /// `file:line` where the rule is defined.
+    pub origin: String,
+}
+
+/// A successful rule match on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMatch {
+    pub rule: usize,
+    pub author: Option<String>,
+    pub time: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Rules {
+    pub lines: Vec<LineRule>,
+    set: RegexSet,
+    pub stopwords: HashSet<String>,
+}
+
+impl Rules {
+    /// Load and validate the rule files of a gazetteer directory.
+    pub fn load(dir: &Path) -> Result<Rules, ConfigError> {
+        let bp = dir.join("boilerplate.tsv");
+        let sw = dir.join("stopwords.txt");
+        let bp_name = bp.to_string_lossy().replace('\\', "/");
+        let sw_name = sw.to_string_lossy().replace('\\', "/");
+        let bp_text = std::fs::read_to_string(&bp).map_err(|e| ConfigError::new(&bp_name, None, e.to_string()))?;
+        let sw_text = std::fs::read_to_string(&sw).map_err(|e| ConfigError::new(&sw_name, None, e.to_string()))?;
+        Rules::parse(&bp_name, &bp_text, &sw_name, &sw_text)
+    }
+
+    pub fn parse(bp_name: &str, bp_text: &str, sw_name: &str, sw_text: &str) -> Result<Rules, ConfigError> {
+        let mut lines = Vec::new();
+        let mut header = false;
+        for (i, line) in bp_text.lines().enumerate() {
+            let ln = i as u32 + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.splitn(5, '\t').collect();
+            if !header {
+                header = true;
+                if cols != ["rule", "label", "role", "max_words", "pattern"] {
+                    return Err(ConfigError::new(
+                        bp_name,
+                        Some(ln),
+                        "header must be: rule, label, role, max_words, pattern",
+                    ));
+                }
+                continue;
+            }
+            let err = |m: String| ConfigError::new(bp_name, Some(ln), m);
+            if cols.len() != 5 {
+                return Err(err(format!("expected 5 tab-separated columns, found {}", cols.len())));
+            }
+            let name = cols[0].trim();
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                return Err(err(format!("rule name {name:?} must be lowercase-with-dashes")));
+            }
+            let label = Label::parse(cols[1]).ok_or_else(|| err(format!("unknown label {:?}", cols[1])))?;
+            let role = Role::parse(cols[2]).ok_or_else(|| err(format!("unknown role {:?}", cols[2])))?;
+            let max_words: usize =
+                cols[3].parse().map_err(|_| err(format!("max_words {:?} is not a number", cols[3])))?;
+            let pattern = cols[4];
+            if pattern.is_empty() {
+                return Err(err("empty pattern".into()));
+            }
+            let regex = Regex::new(pattern).map_err(|e| err(format!("bad pattern: {e}")))?;
+            for group in regex.capture_names().flatten() {
+                if group != "author" && group != "time" {
+                    return Err(err(format!("unknown capture group {group:?} (allowed: author, time)")));
+                }
+            }
+            if regex.is_match("") {
+                return Err(err("pattern matches the empty line".into()));
+            }
+            lines.push(LineRule {
+                name: name.into(),
+                label,
+                role,
+                max_words,
+                regex,
+                origin: format!("{bp_name}:{ln}"),
+            });
+        }
+        if !header {
+            return Err(ConfigError::new(bp_name, None, "no header line"));
+        }
+        let set = RegexSetBuilder::new(lines.iter().map(|r| r.regex.as_str()))
+            .size_limit(64 << 20)
+            .build()
+            .map_err(|e| ConfigError::new(bp_name, None, format!("rules do not compile together: {e}")))?;
+        let mut stopwords = HashSet::new();
+        for (i, line) in sw_text.lines().enumerate() {
+            let w = line.trim();
+            if w.is_empty() || w.starts_with('#') {
+                continue;
+            }
+            if w.contains(char::is_whitespace) || w.chars().any(|c| c.is_uppercase()) {
+                return Err(ConfigError::new(
+                    sw_name,
+                    Some(i as u32 + 1),
+                    format!("{w:?}: one lowercase word per line"),
+                ));
+            }
+            stopwords.insert(w.to_owned());
+        }
+        if stopwords.is_empty() {
+            return Err(ConfigError::new(sw_name, None, "no stopwords"));
+        }
+        Ok(Rules { lines, set, stopwords })
+    }
+
+    /// The first rule (in file order) that claims this normalised line.
+    pub fn match_line(&self, text: &str, words: usize) -> Option<RuleMatch> {
+        if text.is_empty() || text.len() > MAX_RULE_LINE_BYTES {
+            return None;
+        }
+        let hits = self.set.matches(text);
+        for i in hits.iter() {
+            let rule = &self.lines[i];
+            if rule.max_words != 0 && words > rule.max_words {
+                continue;
+            }
+            let (mut author, mut time) = (None, None);
+            if rule.regex.captures_len() > 1 {
+                if let Some(c) = rule.regex.captures(text) {
+                    author = c.name("author").map(|m| m.as_str().trim().to_owned()).filter(|s| !s.is_empty());
+                    time = c.name("time").map(|m| m.as_str().trim().to_owned()).filter(|s| !s.is_empty());
+                }
+            }
+            return Some(RuleMatch { rule: i, author, time });
+        }
+        None
+    }
+
+    pub fn is_stopword(&self, lower_word: &str) -> bool {
+        self.stopwords.contains(lower_word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HDR: &str = "rule\tlabel\trole\tmax_words\tpattern\n";
+
+    fn parse(rows: &str) -> Result<Rules, ConfigError> {
+        Rules::parse("g/boilerplate.tsv", &format!("{HDR}{rows}"), "g/stopwords.txt", "the\nof\n")
+    }
+
+    #[test]
+    fn bad_rows_name_file_and_line() {
+        let e = parse("share\tboilerplate\t-\t3\t(?i)^share$\nx\tnoise\t-\t3\t^x$\n").unwrap_err();
+        assert_eq!(e.to_string(), "g/boilerplate.tsv:3: unknown label \"noise\"");
+        let e = parse("x\tmeta\t-\t3\t^(unclosed$\n").unwrap_err();
+        assert!(e.to_string().starts_with("g/boilerplate.tsv:2: bad pattern"), "{e}");
+        let e = parse("x\tmeta\t-\t3\t^a*$\n").unwrap_err();
+        assert!(e.to_string().contains("empty line"), "{e}");
+        let e = parse("x\tmeta\t-\tmany\t^a$\n").unwrap_err();
+        assert!(e.to_string().contains("max_words"), "{e}");
+    }
+
+    #[test]
+    fn first_rule_in_file_order_wins_and_captures() {
+        let r = parse("quote-header\tmeta\tquote-header\t12\t^(?:(?P<time>.+?), )?(?P<author>\\S+) said:$\nany\tboilerplate\t-\t0\tsaid:$\n")
+            .unwrap();
+        let m = r.match_line("2 hours ago, Breakingthewall said:", 5).unwrap();
+        assert_eq!(r.lines[m.rule].name, "quote-header");
+        assert_eq!(m.author.as_deref(), Some("Breakingthewall"));
+        assert_eq!(m.time.as_deref(), Some("2 hours ago"));
+        // Too many words for the first rule: the second one claims it.
+        let m = r.match_line("a b c d e f g h i j k l m n, x said:", 15).unwrap();
+        assert_eq!(r.lines[m.rule].name, "any");
+    }
+}

@@ -1,0 +1,403 @@
+//! Stage 3: group the classified lines into segments — forum posts, comments, essays, article bodies — with
+//! their author, posted time, title, quoted blocks and reply structure.
+//!
+//! Boundaries: a post footer ends a post; a comment header starts a comment; a comment counter ("1 comment")
+//! starts a comment section whose comments, when they carry no header, are the blank-separated blocks; in a blog,
+//! a heading after a double gap starts a new essay.
+//!
+//! Authors, strongest evidence first: a header or byline naming the author; "Edited by X"; the thread starter's
+//! handle (first post); a later post quoting this post's text as "X said:"; a signature that posts by a known
+//! author end with. The evidence is recorded with the author.
+
+use crate::normalize::NormLine;
+use crate::rules::Role;
+use crate::strip::{Classified, DocKind, LineLabel, LineRole};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegKind {
+    Post,
+    Comment,
+    Essay,
+    Article,
+}
+
+impl SegKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegKind::Post => "post",
+            SegKind::Comment => "comment",
+            SegKind::Essay => "essay",
+            SegKind::Article => "article",
+        }
+    }
+}
+
+/// A quoted block inside a segment: consecutive quote lines under one header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteBlock {
+    /// Indices of the quoted lines.
+    pub lines: Vec<usize>,
+    pub header: usize,
+    pub author: Option<String>,
+    pub time: Option<String>,
+    /// The earlier line the quote repeats, if found.
+    pub source: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegKind,
+    /// Indices of the kept lines (content, heading, quote), in order.
+    pub lines: Vec<usize>,
+    pub author: Option<String>,
+    pub author_evidence: Option<&'static str>,
+    pub posted: Option<String>,
+    pub title: Option<String>,
+    pub depth: u32,
+    pub reply_to: Option<usize>,
+    pub quotes: Vec<QuoteBlock>,
+    /// First and last raw line index (0-based) the segment spans, metadata included.
+    pub first: usize,
+    pub last: usize,
+    signature: Option<String>,
+    indent: u32,
+    from_header: bool,
+}
+
+impl Segment {
+    fn new(kind: SegKind, at: usize) -> Self {
+        Segment {
+            kind,
+            lines: Vec::new(),
+            author: None,
+            author_evidence: None,
+            posted: None,
+            title: None,
+            depth: 0,
+            reply_to: None,
+            quotes: Vec::new(),
+            first: at,
+            last: at,
+            signature: None,
+            indent: 0,
+            from_header: false,
+        }
+    }
+
+    fn set_author(&mut self, author: &str, evidence: &'static str) {
+        if self.author.is_none() {
+            self.author = Some(author.to_owned());
+            self.author_evidence = Some(evidence);
+        }
+    }
+}
+
+/// The segments of a document, and for every line the segment it falls in (None before the first one).
+#[derive(Debug)]
+pub struct Segmented {
+    pub segments: Vec<Segment>,
+    pub line_segment: Vec<Option<usize>>,
+}
+
+struct Builder {
+    segs: Vec<Segment>,
+    cur: Option<Segment>,
+    next_kind: SegKind,
+    pending_author: Option<(String, &'static str)>,
+    pending_time: Option<String>,
+}
+
+impl Builder {
+    fn close(&mut self) {
+        if let Some(s) = self.cur.take() {
+            if s.lines.is_empty() {
+                // Metadata without text (a byline above the first paragraph...): carry it to the next segment.
+                if !s.from_header {
+                    if let Some(a) = s.author {
+                        self.pending_author = Some((a, s.author_evidence.unwrap_or("byline")));
+                    }
+                    if s.posted.is_some() {
+                        self.pending_time = s.posted;
+                    }
+                }
+                return;
+            }
+            self.segs.push(s);
+        }
+    }
+
+    fn current(&mut self, at: usize) -> &mut Segment {
+        if self.cur.is_none() {
+            let mut s = Segment::new(self.next_kind, at);
+            if let Some((a, ev)) = self.pending_author.take() {
+                s.set_author(&a, ev);
+            }
+            s.posted = self.pending_time.take();
+            self.cur = Some(s);
+        }
+        let s = self.cur.as_mut().expect("current segment");
+        s.last = at;
+        s
+    }
+}
+
+pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
+    let default_kind = match c.kind {
+        DocKind::Forum => SegKind::Post,
+        DocKind::Blog => SegKind::Essay,
+        DocKind::Article | DocKind::ReferenceWithComments => SegKind::Article,
+    };
+    let mut b =
+        Builder { segs: Vec::new(), cur: None, next_kind: default_kind, pending_author: None, pending_time: None };
+    let mut comment_section = false;
+    let mut gap = 0usize; // blank or removed lines since the last kept line
+    let mut open_quote: Option<QuoteBlock> = None;
+
+    for (i, cl) in c.classes.iter().enumerate() {
+        let label = cl.label;
+        if label != LineLabel::Quote {
+            if let Some(q) = open_quote.take() {
+                if let Some(s) = b.cur.as_mut() {
+                    s.quotes.push(q);
+                }
+            }
+        }
+        match label {
+            LineLabel::Blank => {
+                gap += 1;
+                continue;
+            }
+            LineLabel::Content | LineLabel::Heading | LineLabel::Quote => {
+                let new_essay = c.kind == DocKind::Blog
+                    && label == LineLabel::Heading
+                    && gap >= 2
+                    && b.cur.as_ref().is_some_and(|s| !s.lines.is_empty());
+                let new_block_comment = comment_section
+                    && gap >= 1
+                    && b.cur.as_ref().is_some_and(|s| !s.from_header && !s.lines.is_empty());
+                if new_essay || new_block_comment {
+                    b.close();
+                }
+                let s = b.current(i);
+                if label == LineLabel::Heading && s.title.is_none() && s.lines.is_empty() {
+                    s.title = Some(lines[i].text.clone());
+                }
+                s.lines.push(i);
+                if label == LineLabel::Quote {
+                    match open_quote.as_mut() {
+                        Some(q) if Some(q.header) == cl.quote_header => q.lines.push(i),
+                        _ => {
+                            if let Some(q) = open_quote.take() {
+                                s.quotes.push(q);
+                            }
+                            let h = cl.quote_header.unwrap_or(i);
+                            let hc = &c.classes[h];
+                            open_quote = Some(QuoteBlock {
+                                lines: vec![i],
+                                header: h,
+                                author: hc.author.clone(),
+                                time: hc.time.clone(),
+                                source: cl.quote_source,
+                            });
+                        }
+                    }
+                }
+                gap = 0;
+            }
+            LineLabel::Meta | LineLabel::Boilerplate => {
+                gap += 1;
+                match cl.role {
+                    LineRole::Rule(Role::Footer) if c.kind == DocKind::Forum => {
+                        if b.cur.is_some() {
+                            b.current(i);
+                        }
+                        b.close();
+                        b.next_kind = if comment_section { SegKind::Comment } else { SegKind::Post };
+                    }
+                    LineRole::Rule(Role::CommentHeader) => {
+                        b.close();
+                        b.next_kind = SegKind::Comment;
+                        let s = b.current(i);
+                        s.from_header = true;
+                        s.indent = lines[i].indent;
+                        if let Some(a) = &cl.author {
+                            s.set_author(a, "comment-header");
+                        }
+                    }
+                    LineRole::Rule(Role::CommentCounter) => {
+                        b.close();
+                        comment_section = true;
+                        b.next_kind = SegKind::Comment;
+                    }
+                    LineRole::Rule(Role::Byline) => {
+                        let s = b.current(i);
+                        if let Some(a) = &cl.author {
+                            s.set_author(a, "byline");
+                        }
+                        if s.posted.is_none() {
+                            s.posted = cl.time.clone();
+                        }
+                    }
+                    LineRole::Rule(Role::Posted) => {
+                        let s = b.current(i);
+                        if s.posted.is_none() {
+                            s.posted = cl.time.clone();
+                        }
+                    }
+                    LineRole::Rule(Role::Editor) => {
+                        if let Some(a) = &cl.author {
+                            b.current(i).set_author(a, "edit-notice");
+                        }
+                    }
+                    LineRole::ThreadStarter => {
+                        if let Some(a) = &cl.author {
+                            b.pending_author = Some((a.clone(), "thread-starter"));
+                        }
+                    }
+                    LineRole::Signature => {
+                        let s = b.current(i);
+                        s.signature = Some(lines[i].text.clone());
+                    }
+                    LineRole::Rule(Role::QuoteHeader) => {
+                        b.current(i);
+                    }
+                    _ => {
+                        if let Some(s) = b.cur.as_mut() {
+                            s.last = i;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(q) = open_quote.take() {
+        if let Some(s) = b.cur.as_mut() {
+            s.quotes.push(q);
+        }
+    }
+    b.close();
+    let mut segs = b.segs;
+
+    // Which segment owns each line (for removed-line records and quote sources).
+    let mut line_segment = vec![None; lines.len()];
+    for (si, s) in segs.iter().enumerate() {
+        for slot in line_segment.iter_mut().take(s.last + 1).skip(s.first) {
+            *slot = Some(si);
+        }
+    }
+    let kept_owner: HashMap<usize, usize> =
+        segs.iter().enumerate().flat_map(|(si, s)| s.lines.iter().map(move |&l| (l, si))).collect();
+
+    // Reply structure of comments: nesting by indentation under the main segment.
+    let mut stack: Vec<(u32, usize)> = Vec::new();
+    for si in 0..segs.len() {
+        if segs[si].kind != SegKind::Comment {
+            stack.clear();
+            continue;
+        }
+        let ind = segs[si].indent;
+        while stack.last().is_some_and(|&(d, _)| d >= ind) {
+            stack.pop();
+        }
+        segs[si].depth = stack.len() as u32 + 1;
+        segs[si].reply_to = match stack.last() {
+            Some(&(_, p)) => Some(p),
+            None => (0..si).rev().find(|&p| segs[p].kind != SegKind::Comment),
+        };
+        if segs[si].from_header {
+            stack.push((ind, si));
+        }
+    }
+
+    // Forum posts: a post that quotes another replies to it; a quoted post's author is the quote header's.
+    for si in 0..segs.len() {
+        let quotes = segs[si].quotes.clone();
+        for q in &quotes {
+            let Some(src) = q.source.and_then(|l| kept_owner.get(&l).copied()) else { continue };
+            if src == si {
+                continue;
+            }
+            if segs[si].reply_to.is_none() && segs[si].kind == SegKind::Post {
+                segs[si].reply_to = Some(src);
+            }
+            if let Some(a) = &q.author {
+                segs[src].set_author(a, "quoted-as");
+            }
+        }
+    }
+
+    // Signatures: learn signature -> author from posts whose author is known, apply to the others.
+    let mut sig_author: HashMap<String, Option<String>> = HashMap::new();
+    for s in &segs {
+        if let (Some(sig), Some(a)) = (&s.signature, &s.author) {
+            let e = sig_author.entry(sig.clone()).or_insert_with(|| Some(a.clone()));
+            if e.as_deref() != Some(a.as_str()) {
+                *e = None; // two authors share it: not evidence
+            }
+        }
+    }
+    for s in segs.iter_mut() {
+        if let Some(Some(a)) = s.signature.as_ref().and_then(|sig| sig_author.get(sig)) {
+            let a = a.clone();
+            s.set_author(&a, "signature");
+        }
+    }
+    Segmented { segments: segs, line_segment }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+    use crate::rules::Rules;
+    use crate::strip::classify;
+
+    fn run(text: &str, kind: Option<DocKind>) -> (Vec<NormLine>, Segmented) {
+        let rules = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap();
+        let mut n = Normalizer::new();
+        let mut lines: Vec<NormLine> = text.split('\n').enumerate().map(|(i, l)| n.line(l, i as u32 + 1)).collect();
+        let c = classify(&mut lines, &rules, kind);
+        let s = segment(&lines, &c);
+        (lines, s)
+    }
+
+    #[test]
+    fn forum_authors_from_starter_quotes_and_signatures() {
+        let text = "Followers 2\nalice_r\n\nTitle of the thread\n\nOpening post text that is long enough to be a paragraph of prose.\n\nSig of Alice.\nShare this post\nLink to post\n\nI disagree with all of this, and I will say why at length right here.\n\nShare this post\nLink to post\n2 hours ago, bob said:\n\nI disagree with all of this\n\nThen say why.\n\nSig of Alice.\nShare this post\nLink to post";
+        let (_, s) = run(text, None);
+        let segs = &s.segments;
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[0].author.as_deref(), Some("alice_r"));
+        assert_eq!(segs[0].author_evidence, Some("thread-starter"));
+        assert_eq!(segs[1].author.as_deref(), Some("bob"));
+        assert_eq!(segs[1].author_evidence, Some("quoted-as"));
+        assert_eq!(segs[2].author.as_deref(), Some("alice_r"));
+        assert_eq!(segs[2].author_evidence, Some("signature"));
+        assert_eq!(segs[2].reply_to, Some(1));
+        assert_eq!(segs[2].quotes.len(), 1);
+        assert_eq!(segs[2].quotes[0].author.as_deref(), Some("bob"));
+    }
+
+    #[test]
+    fn nested_comments_by_indentation() {
+        let text = "An article paragraph that is long enough to count as prose for this test, really.\n\n  • ann [she/her]\n    3 years ago\n\n    First comment.\n\n    • ben [he/him]\n      2 years ago\n\n      Reply to ann.\n\n  • cy [none]\n    1 year ago\n\n    Second top-level comment.";
+        let (_, s) = run(text, None);
+        let segs = &s.segments;
+        assert_eq!(segs.len(), 4);
+        assert_eq!(segs[1].author.as_deref(), Some("ann"));
+        assert_eq!(segs[1].posted.as_deref(), Some("3 years ago"));
+        assert_eq!((segs[1].depth, segs[1].reply_to), (1, Some(0)));
+        assert_eq!((segs[2].depth, segs[2].reply_to), (2, Some(1)));
+        assert_eq!((segs[3].depth, segs[3].reply_to), (1, Some(0)));
+    }
+
+    #[test]
+    fn blog_essays_split_at_double_gap_headings() {
+        let text = "First essay\n\nSome prose that runs on for a while so that it reads as a paragraph here.\n\n\nSecond essay\n\nMore prose that runs on for a while so that it reads as a paragraph too.";
+        let (_, s) = run(text, Some(DocKind::Blog));
+        assert_eq!(s.segments.len(), 2);
+        assert_eq!(s.segments[1].title.as_deref(), Some("Second essay"));
+        assert_eq!(s.segments[1].kind, SegKind::Essay);
+    }
+}

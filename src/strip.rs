@@ -1,0 +1,755 @@
+//! Stage 2: label every line of a document — content, heading, quote, meta or boilerplate — and strip inline
+//! chrome (emoji shortcodes) from the lines that are kept.
+//!
+//! Two kinds of evidence, applied in this order (each pass only labels lines no earlier pass claimed):
+//!
+//! 1. **Patterns** from `gazetteer/boilerplate.tsv` ([`Rules`]): share buttons, sign-in prompts, counters, quote
+//!    headers, comment headers, bylines, photo credits, shortcode menus...
+//! 2. **General evidence** that needs no pattern:
+//!    * `thread-starter`: a lone handle at the top of a page, below chrome and above the first text;
+//!    * `quote`: after a quote header, the first line, and every following line that repeats text written earlier
+//!      in the thread (the scrape keeps quoted text but loses the quote box);
+//!    * `signature` / `repeated-line`: a line repeated at the end of several posts, or three or more times;
+//!    * `caption-repeat`: a short unpunctuated line that repeats a sentence of another paragraph (an image or
+//!      link-preview caption);
+//!    * `tag-list`: a lowercase run of keywords with no function words and no punctuation;
+//!    * `chrome-run`: a short unpunctuated line between two boilerplate lines;
+//!    * `heading`: a short title-shaped line above a paragraph (never inside forum replies, where short lines are
+//!      replies like "Thanks").
+
+use crate::normalize::NormLine;
+use crate::rules::{Label, Role, Rules};
+use std::collections::HashMap;
+
+/// The label of one raw line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineLabel {
+    Blank,
+    Content,
+    Heading,
+    Quote,
+    Meta,
+    Boilerplate,
+}
+
+impl LineLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineLabel::Blank => "blank",
+            LineLabel::Content => "content",
+            LineLabel::Heading => "heading",
+            LineLabel::Quote => "quote",
+            LineLabel::Meta => "meta",
+            LineLabel::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Lines whose text goes into a segment.
+    pub fn is_kept(self) -> bool {
+        matches!(self, LineLabel::Content | LineLabel::Heading | LineLabel::Quote)
+    }
+}
+
+/// Structural meaning of a line beyond its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRole {
+    None,
+    Rule(Role),
+    /// The handle of the thread's first poster.
+    ThreadStarter,
+    /// A repeated signature line under a post.
+    Signature,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineClass {
+    pub label: LineLabel,
+    /// Name of the rule that decided the label (`content` for plain content).
+    pub rule: String,
+    pub role: LineRole,
+    pub author: Option<String>,
+    pub time: Option<String>,
+    /// For quote lines: the index of the quote header line, and of the earlier line the quote repeats, if found.
+    pub quote_header: Option<usize>,
+    pub quote_source: Option<usize>,
+}
+
+impl LineClass {
+    fn new(label: LineLabel, rule: &str) -> Self {
+        LineClass {
+            label,
+            rule: rule.to_owned(),
+            role: LineRole::None,
+            author: None,
+            time: None,
+            quote_header: None,
+            quote_source: None,
+        }
+    }
+}
+
+/// Text removed from inside a kept line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineRemoval {
+    pub line: usize,
+    pub raw_col: u32,
+    pub text: String,
+    pub rule: &'static str,
+}
+
+/// Document kind as far as structure is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Forum,
+    Blog,
+    Article,
+    ReferenceWithComments,
+}
+
+impl DocKind {
+    pub fn parse(s: &str) -> Option<DocKind> {
+        match s {
+            "forum" => Some(DocKind::Forum),
+            "blog" => Some(DocKind::Blog),
+            "article" => Some(DocKind::Article),
+            "reference+comments" => Some(DocKind::ReferenceWithComments),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Forum => "forum",
+            DocKind::Blog => "blog",
+            DocKind::Article => "article",
+            DocKind::ReferenceWithComments => "reference+comments",
+        }
+    }
+}
+
+/// The classified document.
+#[derive(Debug)]
+pub struct Classified {
+    pub classes: Vec<LineClass>,
+    pub inline: Vec<InlineRemoval>,
+    pub kind: DocKind,
+}
+
+/// Budget (bytes compared) for the substring searches of the quote and caption passes, so that a pathological
+/// document stays linear-ish.
+const SEARCH_BUDGET: usize = 64 << 20;
+
+/// Classify every line. `kind` is the manifest's kind if known; otherwise it is inferred from the structure.
+pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) -> Classified {
+    let n = lines.len();
+    let words: Vec<usize> = lines.iter().map(|l| l.text.split_whitespace().count()).collect();
+    let mut cls: Vec<Option<LineClass>> = vec![None; n];
+
+    // Pass 1: patterns.
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_blank() {
+            cls[i] = Some(LineClass::new(LineLabel::Blank, "blank"));
+            continue;
+        }
+        if let Some(m) = rules.match_line(&l.text, words[i]) {
+            let r = &rules.lines[m.rule];
+            let label = match r.label {
+                Label::Boilerplate => LineLabel::Boilerplate,
+                Label::Meta => LineLabel::Meta,
+                Label::Heading => LineLabel::Heading,
+            };
+            let mut c = LineClass::new(label, &r.name);
+            c.role = LineRole::Rule(r.role);
+            c.author = m.author;
+            c.time = m.time;
+            cls[i] = Some(c);
+        }
+    }
+    let nb = NonBlank::new(lines);
+
+    // A name-only byline is only a byline next to other post metadata or near the top of the page.
+    for i in 0..n {
+        let Some(c) = &cls[i] else { continue };
+        if c.role == LineRole::Rule(Role::Byline) && c.time.is_none() {
+            let near_meta = [nb.prev(i), nb.next(i)]
+                .into_iter()
+                .flatten()
+                .any(|j| cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Meta));
+            let near_top = nb.rank(i) < 8;
+            if !near_meta && !near_top {
+                cls[i] = None;
+            }
+        }
+    }
+
+    // A bullet + handle line directly above a posted-time line is a comment header, flair or not.
+    for i in 0..n {
+        if cls[i].is_some() {
+            continue;
+        }
+        if let Some(j) = nb.next(i) {
+            let next_posted = cls[j].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::Posted));
+            if next_posted {
+                if let Some(handle) = bullet_handle(&lines[i].text) {
+                    let mut c = LineClass::new(LineLabel::Meta, "comment-header");
+                    c.role = LineRole::Rule(Role::CommentHeader);
+                    c.author = Some(handle.to_owned());
+                    cls[i] = Some(c);
+                }
+            }
+        }
+    }
+
+    // Thread starter: a lone handle below the top chrome and above the first text.
+    let mut seen_chrome = false;
+    for i in nb.iter() {
+        match &cls[i] {
+            Some(c) if c.label == LineLabel::Boilerplate => seen_chrome = true,
+            Some(_) => break,
+            None => {
+                let t = &lines[i].text;
+                if seen_chrome && words[i] == 1 && is_handle(t) {
+                    let mut c = LineClass::new(LineLabel::Meta, "thread-starter");
+                    c.role = LineRole::ThreadStarter;
+                    c.author = Some(t.clone());
+                    cls[i] = Some(c);
+                }
+                break;
+            }
+        }
+    }
+
+    let kind = kind.unwrap_or_else(|| infer_kind(&cls, lines));
+
+    // Quote blocks.
+    let mut budget = SEARCH_BUDGET;
+    for h in 0..n {
+        let is_header = cls[h].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::QuoteHeader));
+        if !is_header {
+            continue;
+        }
+        let prior: Vec<usize> = (0..h)
+            .filter(|&j| cls[j].is_none() || cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Content))
+            .filter(|&j| !lines[j].is_blank())
+            .collect();
+        let mut first = true;
+        let mut k = nb.next(h);
+        while let Some(j) = k {
+            if cls[j].is_some() {
+                break;
+            }
+            let text = &lines[j].text;
+            let source = find_source(text, &prior, lines, first, &mut budget);
+            if !first && source.is_none() {
+                break;
+            }
+            let mut c = LineClass::new(LineLabel::Quote, "quote");
+            c.quote_header = Some(h);
+            c.quote_source = source;
+            cls[j] = Some(c);
+            first = false;
+            k = nb.next(j);
+        }
+    }
+
+    // Repeated lines: signatures under posts, lines repeated three or more times.
+    let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
+    for i in nb.iter() {
+        if cls[i].is_none() && words[i] <= 25 {
+            occurrences.entry(lines[i].text.as_str()).or_default().push(i);
+        }
+    }
+    let mut repeated: Vec<(Vec<usize>, &'static str)> = Vec::new();
+    for occ in occurrences.values() {
+        if occ.len() < 2 {
+            continue;
+        }
+        let at_post_end = occ.iter().all(|&i| ends_post(i, &cls, &nb));
+        if at_post_end {
+            repeated.push((occ.clone(), "signature"));
+        } else if occ.len() >= 3 {
+            repeated.push((occ.clone(), "repeated-line"));
+        }
+    }
+    for (occ, rule) in repeated {
+        for i in occ {
+            let mut c = LineClass::new(LineLabel::Boilerplate, rule);
+            if rule == "signature" {
+                c.role = LineRole::Signature;
+            }
+            cls[i] = Some(c);
+        }
+    }
+
+    // Captions that repeat a sentence of another paragraph.
+    for i in nb.iter() {
+        if cls[i].is_some() || !(6..=30).contains(&words[i]) || ends_sentence(&lines[i].text) {
+            continue;
+        }
+        let t = lines[i].text.as_str();
+        let found = nb.iter().any(|j| {
+            if j == i || lines[j].text.len() < t.len() + 10 || budget < lines[j].text.len() {
+                return false;
+            }
+            budget -= lines[j].text.len();
+            lines[j].text.contains(t)
+        });
+        if found {
+            cls[i] = Some(LineClass::new(LineLabel::Boilerplate, "caption-repeat"));
+        }
+    }
+
+    // Tag lists: lowercase keywords without function words.
+    for i in nb.iter() {
+        if cls[i].is_none() && is_tag_list(&lines[i].text, words[i], rules) {
+            cls[i] = Some(LineClass::new(LineLabel::Boilerplate, "tag-list"));
+        }
+    }
+
+    // Short unpunctuated lines inside a run of chrome.
+    loop {
+        let mut changed = false;
+        for i in nb.iter() {
+            if cls[i].is_some() || words[i] > 12 || ends_sentence(&lines[i].text) {
+                continue;
+            }
+            let is_bp = |j: Option<usize>| {
+                j.is_some_and(|j| cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate))
+            };
+            if is_bp(nb.prev(i)) && is_bp(nb.next(i)) {
+                cls[i] = Some(LineClass::new(LineLabel::Boilerplate, "chrome-run"));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    // Headings, bottom-up, so that a heading directly above another heading is seen as one.
+    let mut in_reply = vec![false; n];
+    let mut replying = false;
+    let mut seen_text = false;
+    for i in 0..n {
+        if let Some(c) = &cls[i] {
+            let ends_post = c.role == LineRole::Rule(Role::Footer) && kind == DocKind::Forum;
+            let comments = matches!(c.role, LineRole::Rule(Role::CommentHeader) | LineRole::Rule(Role::CommentCounter));
+            if (ends_post || comments) && seen_text {
+                replying = true;
+            }
+        } else if !lines[i].is_blank() {
+            seen_text = true;
+        }
+        in_reply[i] = replying;
+    }
+    // The title position is the first line of text, unless the page opens with a quote.
+    let first_unlabelled = nb.iter().find(|&i| cls[i].as_ref().is_none_or(|c| c.label == LineLabel::Quote));
+    let candidates: Vec<usize> = nb.iter().filter(|&i| cls[i].is_none()).collect();
+    for &i in candidates.iter().rev() {
+        let ctx = HeadingContext { title_position: Some(i) == first_unlabelled, gap_before: gap_before(i, lines) };
+        if !in_reply[i] && is_heading(i, lines, &words, &cls, &nb, ctx) {
+            cls[i] = Some(LineClass::new(LineLabel::Heading, "heading"));
+        }
+    }
+
+    let mut classes: Vec<LineClass> =
+        cls.into_iter().map(|c| c.unwrap_or_else(|| LineClass::new(LineLabel::Content, "content"))).collect();
+
+    // Inline emoji shortcodes in kept lines.
+    let mut inline = Vec::new();
+    for (i, c) in classes.iter_mut().enumerate() {
+        if !c.label.is_kept() {
+            continue;
+        }
+        let ranges = shortcodes(&lines[i].text);
+        if ranges.is_empty() {
+            continue;
+        }
+        for &(s, e) in &ranges {
+            inline.push(InlineRemoval {
+                line: i,
+                raw_col: lines[i].raw_col(s),
+                text: lines[i].text[s..e].to_owned(),
+                rule: "emoji-shortcode",
+            });
+        }
+        lines[i].remove_ranges(&ranges);
+        if lines[i].is_blank() {
+            *c = LineClass::new(LineLabel::Boilerplate, "shortcode-only");
+        }
+    }
+    Classified { classes, inline, kind }
+}
+
+/// Navigation over the non-blank lines.
+struct NonBlank {
+    idx: Vec<usize>,
+    /// For every line, its position in `idx` (or the position of the next non-blank line).
+    pos: Vec<usize>,
+}
+
+impl NonBlank {
+    fn new(lines: &[NormLine]) -> Self {
+        let idx: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_blank()).collect();
+        let mut pos = vec![0; lines.len()];
+        let mut p = 0;
+        for (i, slot) in pos.iter_mut().enumerate() {
+            while p < idx.len() && idx[p] < i {
+                p += 1;
+            }
+            *slot = p;
+        }
+        NonBlank { idx, pos }
+    }
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.idx.iter().copied()
+    }
+    fn next(&self, i: usize) -> Option<usize> {
+        let p = self.pos[i];
+        let p = if self.idx.get(p) == Some(&i) { p + 1 } else { p };
+        self.idx.get(p).copied()
+    }
+    fn prev(&self, i: usize) -> Option<usize> {
+        let p = self.pos[i];
+        p.checked_sub(1).map(|p| self.idx[p])
+    }
+    /// How many non-blank lines come before line `i`.
+    fn rank(&self, i: usize) -> usize {
+        self.pos[i]
+    }
+}
+
+fn infer_kind(cls: &[Option<LineClass>], lines: &[NormLine]) -> DocKind {
+    let has = |role: Role| cls.iter().flatten().any(|c| c.role == LineRole::Rule(role));
+    if has(Role::Footer) || has(Role::QuoteHeader) || cls.iter().flatten().any(|c| c.role == LineRole::ThreadStarter) {
+        return DocKind::Forum;
+    }
+    if has(Role::CommentHeader) {
+        return DocKind::ReferenceWithComments;
+    }
+    // Several titles each after a double gap: a blog page with several posts.
+    let mut run = 0;
+    let mut essays = 0;
+    for l in lines {
+        if l.is_blank() {
+            run += 1;
+        } else {
+            if run >= 2 && l.text.split_whitespace().count() <= 12 && !ends_sentence(&l.text) {
+                essays += 1;
+            }
+            run = 0;
+        }
+    }
+    if essays >= 3 {
+        DocKind::Blog
+    } else {
+        DocKind::Article
+    }
+}
+
+/// A single-token user handle: letters, digits, `_.-`, 2 to 40 characters, not ending a sentence.
+fn is_handle(t: &str) -> bool {
+    (2..=40).contains(&t.chars().count())
+        && t.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && t.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !t.ends_with('.')
+}
+
+/// `• handle` or `• handle [flair]` → the handle.
+fn bullet_handle(t: &str) -> Option<&str> {
+    let rest = t.strip_prefix(['•', '*', '·', '‣', '◦', '-'])?.trim_start();
+    let handle = rest.split_whitespace().next()?;
+    let after = rest[handle.len()..].trim();
+    let flair_only = after.is_empty() || (after.starts_with('[') && after.ends_with(']'));
+    (is_handle(handle) && flair_only).then_some(handle)
+}
+
+/// Where an earlier line repeats this quoted text (or, for the first line of a quote, is contained in it: users
+/// trim and extend what they quote).
+fn find_source(text: &str, prior: &[usize], lines: &[NormLine], first: bool, budget: &mut usize) -> Option<usize> {
+    if text.chars().count() < 4 {
+        return prior.iter().rev().copied().find(|&j| lines[j].text == text);
+    }
+    for &j in prior.iter().rev() {
+        let p = &lines[j].text;
+        if *budget < p.len() + text.len() {
+            return None;
+        }
+        *budget -= p.len() + text.len();
+        if p.contains(text) || (first && p.chars().count() >= 8 && text.contains(p.as_str())) {
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// The line closes a post: the next non-blank line is post-footer chrome (possibly after other boilerplate), or
+/// the document ends.
+fn ends_post(i: usize, cls: &[Option<LineClass>], nb: &NonBlank) -> bool {
+    let mut k = nb.next(i);
+    let mut steps = 0;
+    while let Some(j) = k {
+        match &cls[j] {
+            Some(c) if c.role == LineRole::Rule(Role::Footer) => return true,
+            Some(c) if c.label == LineLabel::Boilerplate && steps < 3 => {}
+            _ => return false,
+        }
+        steps += 1;
+        k = nb.next(j);
+    }
+    true
+}
+
+/// Ends like a sentence: `.`, `!`, `?` or `...`, possibly followed by closing quotes or brackets.
+pub fn ends_sentence(t: &str) -> bool {
+    let t = t.trim_end_matches(['"', '\'', ')', ']', ' ']);
+    t.ends_with(['.', '!', '?'])
+}
+
+fn is_tag_list(t: &str, words: usize, rules: &Rules) -> bool {
+    if !(3..=8).contains(&words) || !t.chars().next().is_some_and(|c| c.is_lowercase()) {
+        return false;
+    }
+    t.split_whitespace()
+        .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-') && !rules.is_stopword(&w.to_lowercase()))
+}
+
+struct HeadingContext {
+    /// The first line of the page that no chrome rule claimed.
+    title_position: bool,
+    /// Blank lines right above (the start of the file counts as a wide gap).
+    gap_before: usize,
+}
+
+fn gap_before(i: usize, lines: &[NormLine]) -> usize {
+    let blanks = lines[..i].iter().rev().take_while(|l| l.is_blank()).count();
+    if blanks == i {
+        usize::MAX
+    } else {
+        blanks
+    }
+}
+
+fn is_heading(
+    i: usize,
+    lines: &[NormLine],
+    words: &[usize],
+    cls: &[Option<LineClass>],
+    nb: &NonBlank,
+    ctx: HeadingContext,
+) -> bool {
+    let t = lines[i].text.as_str();
+    if words[i] > 14 || t.chars().count() > 120 {
+        return false;
+    }
+    let first = t.trim_start_matches(['"', '\'', '(', '[']).chars().next();
+    if !first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        return false;
+    }
+    let end = t.trim_end_matches(['"', '\'', ')', ']', ' ']);
+    if end.ends_with([',', ';', ':', '-']) || has_sentence_break(t) {
+        return false;
+    }
+    let next = nb.next(i);
+    // The next line continues this one mid-sentence.
+    if next.is_some_and(|j| cls[j].is_none() && lines[j].text.chars().next().is_some_and(|c| c.is_lowercase())) {
+        return false;
+    }
+    let numbered = is_numbered_heading(t);
+    // A full stop or exclamation ends a heading only where a title is expected: the top of the page, a numbered
+    // section, or after a double gap.
+    if end.ends_with(['.', '!']) && !(ctx.title_position || numbered || ctx.gap_before >= 2) {
+        return false;
+    }
+    if ctx.title_position || numbered {
+        return true;
+    }
+    // A heading introduces a paragraph (or another heading).
+    match next {
+        Some(j) => match &cls[j] {
+            None => {
+                let wj = words[j];
+                wj >= 12 && wj >= 2 * words[i] && is_prose(&lines[j].text) || is_numbered_heading(&lines[j].text)
+            }
+            Some(c) => c.label == LineLabel::Heading,
+        },
+        None => false,
+    }
+}
+
+/// Reads like running prose: sentence punctuation at the end or inside.
+fn is_prose(t: &str) -> bool {
+    ends_sentence(t) || t.ends_with(':') || t.contains(". ") || t.contains("? ")
+}
+
+/// `1)First 1905 revolution.`, `2. Conflict with Stalin`.
+fn is_numbered_heading(t: &str) -> bool {
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 2 {
+        return false;
+    }
+    let rest = &t[digits..];
+    let Some(rest) = rest.strip_prefix([')', '.']) else { return false };
+    let rest = rest.trim_start();
+    rest.chars().next().is_some_and(|c| c.is_uppercase()) && rest.split_whitespace().count() <= 10
+}
+
+/// A sentence boundary inside the line: a word of 3+ letters, `.!?`, space, capital.
+fn has_sentence_break(t: &str) -> bool {
+    let b = t.as_bytes();
+    for (p, &c) in b.iter().enumerate() {
+        if matches!(c, b'.' | b'!' | b'?') && p >= 3 && p + 2 < b.len() && b[p + 1] == b' ' {
+            let word_ok = b[p - 3..p].iter().all(|x| x.is_ascii_lowercase());
+            let next_cap = (b[p + 2] as char).is_ascii_uppercase();
+            if word_ok && next_cap {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Byte ranges of emoji shortcodes (`:name:` with a letter in the name, standing as a word), with the space
+/// before them.
+fn shortcodes(t: &str) -> Vec<(usize, usize)> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b':' && (i == 0 || b[i - 1] == b' ') {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'+' | b'-')) {
+                j += 1;
+            }
+            let has_letter = b[i + 1..j].iter().any(|c| c.is_ascii_alphabetic());
+            if j < b.len() && b[j] == b':' && j > i + 1 && has_letter && (j + 1 == b.len() || b[j + 1] == b' ') {
+                out.push((i, j + 1));
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+
+    fn rules() -> Rules {
+        Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap()
+    }
+
+    fn run(text: &str, kind: Option<DocKind>) -> (Vec<NormLine>, Classified) {
+        let mut n = Normalizer::new();
+        let mut lines: Vec<NormLine> = text.split('\n').enumerate().map(|(i, l)| n.line(l, i as u32 + 1)).collect();
+        let c = classify(&mut lines, &rules(), kind);
+        (lines, c)
+    }
+
+    fn labels(c: &Classified) -> Vec<&'static str> {
+        c.classes.iter().map(|c| c.label.as_str()).collect()
+    }
+
+    #[test]
+    fn forum_chrome_quotes_and_signatures() {
+        let text = "Sign in to follow this\nFollowers 3\nalice_r\n\nWhy the Opposition lost\n\nThe Left Opposition was founded in 1923 by Trotsky and his supporters.\n\nGo team.\nShare this post\nLink to post\n4 hours ago, alice_r said:\n\nThe Left Opposition was founded in 1923\n\nNo, it was founded in October 1923, after the letter of the 46.\n\nGo team.\nShare this post\nLink to post";
+        let (_, c) = run(text, None);
+        assert_eq!(c.kind, DocKind::Forum);
+        assert_eq!(
+            labels(&c),
+            vec![
+                "boilerplate",
+                "boilerplate",
+                "meta",
+                "blank",
+                "heading",
+                "blank",
+                "content",
+                "blank",
+                "boilerplate",
+                "boilerplate",
+                "boilerplate",
+                "meta",
+                "blank",
+                "quote",
+                "blank",
+                "content",
+                "blank",
+                "boilerplate",
+                "boilerplate",
+                "boilerplate"
+            ]
+        );
+        assert_eq!(c.classes[2].author.as_deref(), Some("alice_r"));
+        assert_eq!(c.classes[8].rule, "signature");
+        assert_eq!(c.classes[13].quote_source, Some(6));
+    }
+
+    #[test]
+    fn short_replies_are_not_headings() {
+        let text = "Share this post\nbob said:\n\nGood post about Lenin.\n\nThanks\n\nShare this post";
+        let (_, c) = run(text, Some(DocKind::Forum));
+        assert_eq!(c.classes[5].label, LineLabel::Content);
+    }
+
+    #[test]
+    fn sidebar_run_and_shortcodes() {
+        let text = "He was killed by an agent in 1940 after years of exile in Turkey, France and Norway, and a long fight :pick:\n\nReading list :book:\n\nJoin the new communities:\n\n!books@example.net :ussr:\n\n:a: :b-c:";
+        let (lines, c) = run(text, Some(DocKind::Article));
+        assert_eq!(
+            labels(&c),
+            vec![
+                "content",
+                "blank",
+                "boilerplate",
+                "blank",
+                "boilerplate",
+                "blank",
+                "boilerplate",
+                "blank",
+                "boilerplate"
+            ]
+        );
+        assert_eq!(c.classes[4].rule, "chrome-run");
+        assert!(lines[0].text.ends_with("a long fight"));
+        assert_eq!(c.inline.len(), 1);
+        assert_eq!(c.inline[0].raw_col, lines[0].text.len() as u32 + 1);
+    }
+
+    #[test]
+    fn caption_repeating_a_sentence_is_boilerplate_but_continuation_is_content() {
+        let text = "In 1940 Trotsky was murdered by an agent of Stalin in Coyoacan. The world took note.\n\nTrotsky was murdered by an agent of Stalin\n\nAs if to rub it in the Stalin group made\na left turn in 1928.";
+        let (_, c) = run(text, Some(DocKind::Article));
+        assert_eq!(c.classes[2].rule, "caption-repeat");
+        assert_eq!(c.classes[4].label, LineLabel::Content);
+    }
+
+    #[test]
+    fn tag_list_and_headings() {
+        let text = "Essay one\n\nA long paragraph of prose that goes on for quite a few words and ends properly.\n\nhistory matriarchy socialism\n\n\nEssay two?\n\nAnother paragraph of prose that also goes on for a good number of words here.";
+        let (_, c) = run(text, Some(DocKind::Blog));
+        assert_eq!(
+            labels(&c),
+            vec![
+                "heading",
+                "blank",
+                "content",
+                "blank",
+                "boilerplate",
+                "blank",
+                "blank",
+                "heading",
+                "blank",
+                "content"
+            ]
+        );
+    }
+
+    #[test]
+    fn shortcode_ranges() {
+        assert_eq!(shortcodes("a :b-c: 10:30:00 x:y: :z:"), vec![(2, 7), (22, 25)]);
+    }
+}

@@ -1,0 +1,283 @@
+//! Stage 4: turn a processed document into output records, and write the output streams atomically.
+//!
+//! Offsets are bytes everywhere inside the program; this module converts them to code points, once, as the
+//! records are built.
+
+use crate::error::OutputError;
+use crate::normalize::NormLine;
+use crate::read::RawDoc;
+use crate::record::*;
+use crate::segment::Segmented;
+use crate::strip::{Classified, LineLabel};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The output streams, in the order they are written.
+pub const STREAMS: [&str; 3] = ["documents.jsonl", "segments.jsonl", "removed.jsonl"];
+
+/// The serialised records of one document, ready to append to the streams.
+#[derive(Debug, Default)]
+pub struct DocOutput {
+    pub documents: Vec<u8>,
+    pub segments: Vec<u8>,
+    pub removed: Vec<u8>,
+    pub segment_count: usize,
+    pub removed_count: usize,
+    pub bytes: usize,
+    pub failed: Option<String>,
+}
+
+fn push_json<T: serde::Serialize>(buf: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(&mut *buf, value).expect("records serialise");
+    buf.push(b'\n');
+}
+
+pub fn segment_id(doc_id: &str, index: usize) -> String {
+    format!("{doc_id}:{index:04}")
+}
+
+/// Build every record of a processed document.
+pub fn document_output(raw: &RawDoc, lines: &[NormLine], classified: &Classified, seg: &Segmented) -> DocOutput {
+    let doc_id = raw.input.doc_id.as_str();
+    let manifest = raw.input.manifest.as_ref();
+    let title = manifest.map(|m| m.title.clone()).or_else(|| {
+        classified.classes.iter().position(|c| c.label == LineLabel::Heading).map(|i| lines[i].text.clone())
+    });
+    let source = Source {
+        path: raw.input.display.clone(),
+        sha256: raw.sha256.clone(),
+        kind: classified.kind.as_str().to_owned(),
+        title: title.clone(),
+    };
+    let mut out = DocOutput { bytes: raw.bytes, ..DocOutput::default() };
+
+    // Segments.
+    let ids: Vec<String> = (0..seg.segments.len()).map(|i| segment_id(doc_id, i)).collect();
+    for (si, s) in seg.segments.iter().enumerate() {
+        let mut text = String::new();
+        let mut cp = 0u64;
+        let mut spans: Vec<LineSpan> = Vec::with_capacity(s.lines.len());
+        let mut prev: Option<usize> = None;
+        for &li in &s.lines {
+            if let Some(p) = prev {
+                let sep = if li == p + 1 { "\n" } else { "\n\n" };
+                text.push_str(sep);
+                cp += sep.len() as u64;
+            }
+            let l = &lines[li];
+            let n = l.text.chars().count() as u64;
+            text.push_str(&l.text);
+            spans.push(LineSpan {
+                start: cp,
+                end: cp + n,
+                label: classified.classes[li].label.as_str().to_owned(),
+                raw: RawPos { line: l.raw_line, col: l.raw_col(0) },
+            });
+            cp += n;
+            prev = Some(li);
+        }
+        let span_of = |li: usize| s.lines.iter().position(|&x| x == li).map(|p| &spans[p]);
+        let quotes = s
+            .quotes
+            .iter()
+            .filter_map(|q| {
+                let first = span_of(*q.lines.first()?)?;
+                let last = span_of(*q.lines.last()?)?;
+                Some(QuoteSpan {
+                    start: first.start,
+                    end: last.end,
+                    author: q.author.clone(),
+                    posted: q.time.clone(),
+                    header_line: lines[q.header].raw_line,
+                    source_segment: q
+                        .source
+                        .and_then(|l| seg.segments.iter().position(|o| o.lines.contains(&l)))
+                        .map(|o| ids[o].clone()),
+                    source_line: q.source.map(|l| lines[l].raw_line),
+                    raw: first.raw,
+                })
+            })
+            .collect();
+        let rec = SegmentRecord {
+            id: ids[si].clone(),
+            document: doc_id.to_owned(),
+            offset_unit: OFFSET_UNIT.to_owned(),
+            source: source.clone(),
+            segment: SegmentFacts {
+                index: si as u32,
+                kind: s.kind.as_str().to_owned(),
+                author: s.author.clone(),
+                author_evidence: s.author_evidence.map(str::to_owned),
+                posted: s.posted.clone(),
+                title: s.title.clone(),
+                reply_to: s.reply_to.map(|r| ids[r].clone()),
+                depth: s.depth,
+                first_line: lines[s.first].raw_line,
+                last_line: lines[s.last].raw_line,
+            },
+            text,
+            lines: spans,
+            quotes,
+            entities: None,
+            dates: None,
+        };
+        push_json(&mut out.segments, &rec);
+    }
+    out.segment_count = seg.segments.len();
+
+    // Removed lines and inline removals, in raw order.
+    let mut inline = classified.inline.iter().peekable();
+    for (i, c) in classified.classes.iter().enumerate() {
+        while let Some(r) = inline.next_if(|r| r.line < i) {
+            push_inline(&mut out, doc_id, seg, lines, &ids, r);
+        }
+        if matches!(c.label, LineLabel::Boilerplate | LineLabel::Meta) {
+            let rec = RemovedRecord {
+                document: doc_id.to_owned(),
+                segment: seg.line_segment[i].map(|s| ids[s].clone()),
+                raw: RawPos { line: lines[i].raw_line, col: lines[i].raw_col(0) },
+                label: c.label.as_str().to_owned(),
+                rule: c.rule.clone(),
+                text: lines[i].text.clone(),
+                whole_line: true,
+            };
+            push_json(&mut out.removed, &rec);
+            out.removed_count += 1;
+        }
+        while let Some(r) = inline.next_if(|r| r.line == i) {
+            push_inline(&mut out, doc_id, seg, lines, &ids, r);
+        }
+    }
+
+    let doc = DocumentRecord {
+        document: doc_id.to_owned(),
+        path: raw.input.display.clone(),
+        status: "ok".into(),
+        error: None,
+        sha256: Some(raw.sha256.clone()),
+        seed: manifest.map(|m| m.seed.clone()),
+        kind: Some(classified.kind.as_str().to_owned()),
+        title,
+        bytes: raw.bytes as u64,
+        lines: lines.len() as u32,
+        segments: out.segment_count as u32,
+        removed_lines: out.removed_count as u32,
+        bom: raw.bom,
+        crlf: raw.crlf,
+        replaced: raw
+            .replaced
+            .iter()
+            .take(100)
+            .map(|&(byte, len, line)| Replaced { byte: byte as u64, len: len as u32, line })
+            .collect(),
+        replaced_count: raw.replaced.len() as u64,
+        manifest_mismatch: manifest.is_some_and(|m| m.sha256 != raw.sha256),
+    };
+    push_json(&mut out.documents, &doc);
+    out
+}
+
+fn push_inline(
+    out: &mut DocOutput,
+    doc_id: &str,
+    seg: &Segmented,
+    lines: &[NormLine],
+    ids: &[String],
+    r: &crate::strip::InlineRemoval,
+) {
+    let rec = RemovedRecord {
+        document: doc_id.to_owned(),
+        segment: seg.line_segment[r.line].map(|s| ids[s].clone()),
+        raw: RawPos { line: lines[r.line].raw_line, col: r.raw_col },
+        label: "boilerplate".into(),
+        rule: r.rule.to_owned(),
+        text: r.text.clone(),
+        whole_line: false,
+    };
+    push_json(&mut out.removed, &rec);
+}
+
+/// The record of a document that could not be processed.
+pub fn failed_output(doc_id: &str, path: &str, err: &crate::error::DocError) -> DocOutput {
+    let (line, sha256) = match err {
+        crate::error::DocError::Binary { line, sha256, .. } => (Some(*line), Some(sha256.clone())),
+        crate::error::DocError::Unreadable { .. } => (None, None),
+    };
+    let rec = DocumentRecord {
+        document: doc_id.to_owned(),
+        path: path.to_owned(),
+        status: "failed".into(),
+        error: Some(DocFailure { kind: err.kind().to_owned(), message: err.to_string(), line }),
+        sha256,
+        seed: None,
+        kind: None,
+        title: None,
+        bytes: 0,
+        lines: 0,
+        segments: 0,
+        removed_lines: 0,
+        bom: false,
+        crlf: false,
+        replaced: Vec::new(),
+        replaced_count: 0,
+        manifest_mismatch: false,
+    };
+    let mut out = DocOutput { failed: Some(err.to_string()), ..DocOutput::default() };
+    push_json(&mut out.documents, &rec);
+    out
+}
+
+/// The output streams, written to temporary files and renamed into place only when all are complete.
+pub struct OutputSet {
+    files: Vec<(PathBuf, PathBuf, BufWriter<File>)>,
+    committed: bool,
+}
+
+impl OutputSet {
+    pub fn create(dir: &Path) -> Result<OutputSet, OutputError> {
+        let err = |p: &Path, e| OutputError { path: p.to_string_lossy().into_owned(), source: e };
+        std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+        let mut files = Vec::new();
+        for name in STREAMS {
+            let fin = dir.join(name);
+            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let f = File::create(&tmp).map_err(|e| err(&tmp, e))?;
+            files.push((fin, tmp, BufWriter::with_capacity(1 << 16, f)));
+        }
+        Ok(OutputSet { files, committed: false })
+    }
+
+    pub fn write(&mut self, doc: &DocOutput) -> Result<(), OutputError> {
+        for (k, buf) in [&doc.documents, &doc.segments, &doc.removed].into_iter().enumerate() {
+            let (_, tmp, w) = &mut self.files[k];
+            w.write_all(buf).map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })?;
+        }
+        Ok(())
+    }
+
+    /// Flush, sync and rename every stream into place.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        for (_, tmp, w) in &mut self.files {
+            let e = |e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e };
+            w.flush().map_err(e)?;
+            w.get_ref().sync_all().map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })?;
+        }
+        for (fin, tmp, _) in &self.files {
+            std::fs::rename(tmp, fin)
+                .map_err(|e| OutputError { path: fin.to_string_lossy().into_owned(), source: e })?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        if !self.committed {
+            for (_, tmp, _) in &self.files {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+    }
+}
