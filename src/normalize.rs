@@ -57,7 +57,9 @@ impl NormLine {
         if ranges.is_empty() {
             return;
         }
-        let mut pairs = Vec::with_capacity(self.text.len());
+        let mut out =
+            NormLine { raw_line: self.raw_line, text: String::new(), indent: self.indent, anchors: Vec::new() };
+        let mut em = Emitter::new(&mut out);
         let mut r = 0;
         for (b, c) in self.text.char_indices() {
             while r < ranges.len() && ranges[r].1 <= b {
@@ -66,11 +68,8 @@ impl NormLine {
             if r < ranges.len() && ranges[r].0 <= b && b < ranges[r].1 {
                 continue;
             }
-            pairs.push((c, self.raw_col(b)));
+            em.push(c, self.raw_col(b));
         }
-        let mut out =
-            NormLine { raw_line: self.raw_line, text: String::new(), indent: self.indent, anchors: Vec::new() };
-        build(&pairs, &mut out);
         *self = out;
     }
 }
@@ -78,8 +77,8 @@ impl NormLine {
 /// Normalises lines, reusing its buffers from one line to the next.
 #[derive(Default)]
 pub struct Normalizer {
-    pairs: Vec<(char, u32)>,
     chunk: String,
+    cols: Vec<u32>,
 }
 
 impl Normalizer {
@@ -88,6 +87,7 @@ impl Normalizer {
     }
 
     /// Normalise one raw line (without its `\n`; a trailing `\r` is treated as the line ending and dropped).
+    /// Memory is proportional to the output: no per-character buffer is kept.
     pub fn line(&mut self, raw: &str, raw_line: u32) -> NormLine {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let indent = raw.chars().take_while(|c| c.is_whitespace()).count() as u32;
@@ -95,35 +95,38 @@ impl Normalizer {
             let anchors = if raw.is_empty() { Vec::new() } else { vec![Anchor { out: 0, raw_col: 0 }] };
             return NormLine { raw_line, text: raw.to_owned(), indent, anchors };
         }
-        self.pairs.clear();
-        let chars: Vec<(u32, char)> = raw.chars().enumerate().map(|(i, c)| (i as u32, c)).collect();
-        let mut i = 0;
-        while i < chars.len() {
-            // A chunk is a starter followed by the characters NFKC may compose with it.
-            let mut j = i + 1;
-            while j < chars.len() && continues_chunk(chars[j].1) {
-                j += 1;
+        let mut out = NormLine { raw_line, text: String::with_capacity(raw.len()), indent, anchors: Vec::new() };
+        let mut em = Emitter::new(&mut out);
+        let mut it = raw.chars().zip(0u32..).peekable();
+        while let Some((first, col)) = it.next() {
+            let chunk_continues = it.peek().is_some_and(|&(c, _)| continues_chunk(c));
+            if first.is_ascii() && !chunk_continues {
+                em.fold(first, col);
+                continue;
             }
-            let (col, first) = chars[i];
-            if j == i + 1 && first.is_ascii() {
-                push_folded(&mut self.pairs, first, col);
+            // A chunk is a starter followed by the characters NFKC may compose with it.
+            self.chunk.clear();
+            self.cols.clear();
+            self.chunk.push(first);
+            self.cols.push(col);
+            while let Some(&(c, col)) = it.peek() {
+                if !continues_chunk(c) {
+                    break;
+                }
+                self.chunk.push(c);
+                self.cols.push(col);
+                it.next();
+            }
+            if is_nfkc_quick(self.chunk.chars()) == IsNormalized::Yes {
+                for (c, &col) in self.chunk.chars().zip(&self.cols) {
+                    em.fold(c, col);
+                }
             } else {
-                self.chunk.clear();
-                self.chunk.extend(chars[i..j].iter().map(|&(_, c)| c));
-                if is_nfkc_quick(self.chunk.chars()) == IsNormalized::Yes {
-                    for &(col, c) in &chars[i..j] {
-                        push_folded(&mut self.pairs, c, col);
-                    }
-                } else {
-                    for c in self.chunk.nfkc() {
-                        push_folded(&mut self.pairs, c, col);
-                    }
+                for c in self.chunk.nfkc() {
+                    em.fold(c, col);
                 }
             }
-            i = j;
         }
-        let mut out = NormLine { raw_line, text: String::with_capacity(raw.len()), indent, anchors: Vec::new() };
-        build(&self.pairs, &mut out);
         out
     }
 }
@@ -153,43 +156,57 @@ fn continues_chunk(c: char) -> bool {
     canonical_combining_class(c) != 0 || ('\u{1160}'..='\u{11FF}').contains(&c)
 }
 
-/// Fold one character to its ASCII form where typography has several, and drop invisible ones.
-fn push_folded(pairs: &mut Vec<(char, u32)>, c: char, col: u32) {
-    let folded = match c {
+/// Fold one character to its ASCII form where typography has several; None for invisible characters.
+fn fold_char(c: char) -> Option<char> {
+    Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{FF07}' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FE58}' => '-',
         // Zero-width characters, BOM, soft hyphen: invisible, dropped.
-        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return,
-        c if c.is_whitespace() => ' ',
-        c if c.is_control() => ' ',
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        c if c.is_whitespace() || c.is_control() => ' ',
         c => c,
-    };
-    pairs.push((folded, col));
+    })
 }
 
-/// Collapse spaces, trim, and write text + anchors.
-fn build(pairs: &[(char, u32)], out: &mut NormLine) {
-    out.text.clear();
-    out.anchors.clear();
-    let start = pairs.iter().position(|&(c, _)| c != ' ').unwrap_or(pairs.len());
-    let end = pairs.iter().rposition(|&(c, _)| c != ' ').map_or(start, |p| p + 1);
-    let mut prev_src: Option<u32> = None;
-    let mut prev_space = false;
-    for &(c, src) in &pairs[start..end] {
+/// Writes output characters with their source columns: collapses spaces, trims both ends, records anchors.
+struct Emitter<'a> {
+    out: &'a mut NormLine,
+    prev_src: Option<u32>,
+    pending_space: Option<u32>,
+}
+
+impl<'a> Emitter<'a> {
+    fn new(out: &'a mut NormLine) -> Self {
+        Emitter { out, prev_src: None, pending_space: None }
+    }
+
+    fn fold(&mut self, c: char, src: u32) {
+        if let Some(c) = fold_char(c) {
+            self.push(c, src);
+        }
+    }
+
+    fn push(&mut self, c: char, src: u32) {
         if c == ' ' {
-            if prev_space {
-                continue;
+            // Leading spaces are dropped; a run keeps its first space, written only if text follows.
+            if !self.out.text.is_empty() && self.pending_space.is_none() {
+                self.pending_space = Some(src);
             }
-            prev_space = true;
-        } else {
-            prev_space = false;
+            return;
         }
-        if prev_src.map(|p| p + 1) != Some(src) {
-            out.anchors.push(Anchor { out: out.text.len() as u32, raw_col: src });
+        if let Some(s) = self.pending_space.take() {
+            self.emit(' ', s);
         }
-        prev_src = Some(src);
-        out.text.push(c);
+        self.emit(c, src);
+    }
+
+    fn emit(&mut self, c: char, src: u32) {
+        if self.prev_src.map(|p| p + 1) != Some(src) {
+            self.out.anchors.push(Anchor { out: self.out.text.len() as u32, raw_col: src });
+        }
+        self.prev_src = Some(src);
+        self.out.text.push(c);
     }
 }
 
@@ -276,19 +293,12 @@ mod tests {
                 let col = n.raw_col(b) as usize;
                 assert!(col < raw_chars.len(), "{raw:?} -> {:?}: col {col} out of range", n.text);
                 let src = raw_chars[col];
-                let mut image = Vec::new();
                 let mut s = String::new();
                 // The source's normalisation, including the combining marks that follow it.
                 s.push(src);
                 s.extend(raw_chars[col + 1..].iter().take_while(|&&c| continues_chunk(c)));
-                for d in s.nfkc() {
-                    push_folded(&mut image, d, 0);
-                }
-                assert!(
-                    src == c || image.iter().any(|&(d, _)| d == c),
-                    "{raw:?} -> {:?}: {c:?} at byte {b} maps to {src:?}",
-                    n.text
-                );
+                let image: Vec<char> = s.nfkc().filter_map(fold_char).collect();
+                assert!(src == c || image.contains(&c), "{raw:?} -> {:?}: {c:?} at byte {b} maps to {src:?}", n.text);
             }
         }
     }

@@ -6,8 +6,8 @@ use crate::error::{ConfigError, OutputError};
 use crate::normalize::{NormLine, Normalizer};
 use crate::read::{self, Input, RawDoc};
 use crate::rules::Rules;
-use crate::segment::segment;
-use crate::strip::{classify, DocKind};
+use crate::segment::{segment, Segmented};
+use crate::strip::{classify, Classified, DocKind};
 use crate::write::{document_output, failed_output, DocOutput, OutputSet};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -56,19 +56,33 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Everything one document goes through, from bytes to records.
-pub fn process(raw: &RawDoc, rules: &Rules) -> DocOutput {
+/// A document after every stage but writing.
+#[derive(Debug)]
+pub struct Analysis {
+    pub lines: Vec<NormLine>,
+    pub classified: Classified,
+    pub segmented: Segmented,
+}
+
+/// Normalise, strip and segment one decoded document.
+pub fn analyse(raw: &RawDoc, rules: &Rules) -> Analysis {
     let mut normalizer = Normalizer::new();
     let text = raw.text.strip_suffix('\n').unwrap_or(&raw.text);
     let mut lines: Vec<NormLine> = if raw.text.is_empty() {
         Vec::new()
     } else {
-        text.split('\n').enumerate().map(|(i, l)| normalizer.line(l, i as u32 + 1)).collect()
+        text.split('\n').zip(1u32..).map(|(l, n)| normalizer.line(l, n)).collect()
     };
     let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
     let classified = classify(&mut lines, rules, kind);
     let segmented = segment(&lines, &classified);
-    document_output(raw, &lines, &classified, &segmented)
+    Analysis { lines, classified, segmented }
+}
+
+/// Everything one document goes through, from decoded text to serialised records.
+pub fn process(raw: &RawDoc, rules: &Rules) -> DocOutput {
+    let a = analyse(raw, rules);
+    document_output(raw, &a.lines, &a.classified, &a.segmented)
 }
 
 fn process_input(input: &Input, rules: &Rules) -> DocOutput {

@@ -1,0 +1,211 @@
+//! End-to-end tests of the binary: the committed dataset is current, output does not depend on `--jobs`, and bad
+//! input is reported per document without losing the others.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn marginalia(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marginalia")).current_dir(root()).args(args).output().expect("binary runs")
+}
+
+fn annotate(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let gaz = root().join("gazetteer");
+    let mut args: Vec<String> = inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend([
+        "--out".into(),
+        out.to_string_lossy().into_owned(),
+        "--gazetteer".into(),
+        gaz.to_string_lossy().into_owned(),
+    ]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    marginalia(&refs)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+const STREAMS: [&str; 3] = ["documents.jsonl", "segments.jsonl", "removed.jsonl"];
+
+#[test]
+fn committed_dataset_is_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Run exactly as the README's run command does: relative `raw` from the repo root.
+    let o = marginalia(&["raw", "--out", tmp.path().to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for s in STREAMS {
+        let fresh = std::fs::read(tmp.path().join(s)).unwrap();
+        let committed = std::fs::read(root().join("annotated").join(s)).unwrap_or_default();
+        assert!(fresh == committed, "annotated/{s} is stale: regenerate it with `cargo run --release`");
+    }
+}
+
+#[test]
+fn output_is_identical_for_any_job_count() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let raw = root().join("raw");
+    assert!(annotate(&[&raw], a.path(), &["--jobs", "1", "--quiet"]).status.success());
+    assert!(annotate(&[&raw], b.path(), &["--jobs", "7", "--quiet"]).status.success());
+    for s in STREAMS {
+        assert_eq!(std::fs::read(a.path().join(s)).unwrap(), std::fs::read(b.path().join(s)).unwrap(), "{s}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let para = "The Left Opposition was founded in 1923 by Trotsky and his supporters, who called themselves Bolshevik-Leninists.";
+    std::fs::write(d.join("a-good.txt"), format!("A title\n\n{para}\n")).unwrap();
+    std::fs::write(d.join("b-invalid-utf8.txt"), b"Bad \xff\xfe bytes in a line.\nSecond line \xc3 here.\n").unwrap();
+    std::fs::write(d.join("c-bom.txt"), format!("\u{feff}{para}\n")).unwrap();
+    std::fs::write(d.join("d-crlf.txt"), format!("A title\r\n\r\n{para}\r\nShare this post\r\n")).unwrap();
+    std::fs::write(d.join("e-empty.txt"), b"").unwrap();
+    std::fs::write(d.join("f-binary.txt"), b"text\nmore\n\x00\x01\x02binary").unwrap();
+    std::os::unix::fs::symlink(d.join("does-not-exist"), d.join("g-dangling.txt")).unwrap();
+    // A 50 MB single line, with non-ASCII text so that the full normalisation path runs.
+    let unit = "Trotsky\u{2019}s \u{201C}permanent revolution\u{201D} \u{2014} caf\u{e9} 1905\u{2013}1917, ";
+    let big = unit.repeat(50_000_000 / unit.len() + 1);
+    std::fs::write(d.join("h-huge-line.txt"), &big).unwrap();
+    std::fs::create_dir(d.join("nested")).unwrap();
+    std::fs::write(d.join("nested/i-nested.txt"), format!("{para}\n")).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let o = annotate(&[d], out.path(), &["--jobs", "2"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "some inputs failed: exit 1\n{err}");
+    assert!(err.contains("f-binary.txt:3: binary file (NUL byte at byte offset 10)"), "{err}");
+    assert!(err.contains("g-dangling.txt: cannot read"), "{err}");
+    assert!(err.contains("9 documents (7 ok, 2 failed)"), "{err}");
+
+    let docs = jsonl(&out.path().join("documents.jsonl"));
+    let ids: Vec<&str> = docs.iter().map(|d| d["document"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "a-good",
+            "b-invalid-utf8",
+            "c-bom",
+            "d-crlf",
+            "e-empty",
+            "f-binary",
+            "g-dangling",
+            "h-huge-line",
+            "nested/i-nested"
+        ]
+    );
+    let doc = |id: &str| docs.iter().find(|d| d["document"] == id).unwrap();
+    assert_eq!(doc("f-binary")["status"], "failed");
+    assert_eq!(doc("f-binary")["error"]["kind"], "binary");
+    assert_eq!(doc("f-binary")["error"]["line"], 3);
+    assert_eq!(doc("g-dangling")["error"]["kind"], "unreadable");
+    assert_eq!(doc("b-invalid-utf8")["status"], "ok");
+    assert_eq!(doc("b-invalid-utf8")["replaced_count"], 3);
+    assert_eq!(doc("b-invalid-utf8")["replaced"][0], serde_json::json!({"byte": 4, "len": 1, "line": 1}));
+    assert_eq!(doc("b-invalid-utf8")["replaced"][2], serde_json::json!({"byte": 36, "len": 1, "line": 2}));
+    assert_eq!(doc("c-bom")["bom"], true);
+    assert_eq!(doc("d-crlf")["crlf"], true);
+    assert_eq!(doc("e-empty")["status"], "ok");
+    assert_eq!(doc("e-empty")["segments"], 0);
+
+    let segs = jsonl(&out.path().join("segments.jsonl"));
+    let seg = |doc: &str| segs.iter().find(|s| s["document"] == doc).unwrap();
+    assert_eq!(seg("a-good")["text"], format!("A title\n\n{para}"));
+    assert_eq!(seg("b-invalid-utf8")["text"], "Bad \u{FFFD}\u{FFFD} bytes in a line.\nSecond line \u{FFFD} here.");
+    // The BOM is not text, but it is a code point of the raw line: the text starts at raw column 1.
+    assert_eq!(seg("c-bom")["text"], para);
+    assert_eq!(seg("c-bom")["lines"][0]["raw"], serde_json::json!({"line": 1, "col": 1}));
+    assert!(!seg("d-crlf")["text"].as_str().unwrap().contains('\r'));
+    let huge = seg("h-huge-line")["text"].as_str().unwrap();
+    assert!(huge.starts_with("Trotsky's \"permanent revolution\" - caf\u{e9} 1905-1917,"), "{}", &huge[..60]);
+    assert_eq!(seg("h-huge-line")["lines"][0]["end"].as_u64().unwrap() as usize, huge.chars().count());
+    assert!(segs.iter().all(|s| s["document"] != "f-binary" && s["document"] != "e-empty"));
+
+    let removed = jsonl(&out.path().join("removed.jsonl"));
+    assert!(removed.iter().any(|r| r["document"] == "d-crlf" && r["rule"] == "share-button" && r["raw"]["line"] == 4));
+}
+
+#[test]
+fn stdin_is_a_document() {
+    let out = tempfile::tempdir().unwrap();
+    let gaz = root().join("gazetteer");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(["-", "--quiet", "--out", out.path().to_str().unwrap(), "--gazetteer", gaz.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"Stalin had Trotsky exiled in 1928.\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let segs = jsonl(&out.path().join("segments.jsonl"));
+    assert_eq!(segs[0]["id"], "stdin:0000");
+    assert_eq!(segs[0]["source"]["path"], "-");
+}
+
+#[test]
+fn no_input_documents_is_a_usage_error_and_writes_nothing() {
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("notes.md"), "not a .txt file").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = annotate(&[empty.path()], &out.path().join("annotated"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no input documents"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("directory holds no .txt files"), "{}", stderr(&o));
+    assert!(!out.path().join("annotated").exists());
+}
+
+#[test]
+fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output() {
+    let gaz = tempfile::tempdir().unwrap();
+    for f in ["boilerplate.tsv", "stopwords.txt"] {
+        std::fs::copy(root().join("gazetteer").join(f), gaz.path().join(f)).unwrap();
+    }
+    let bp = gaz.path().join("boilerplate.tsv");
+    let mut text = std::fs::read_to_string(&bp).unwrap();
+    let lines = text.lines().count();
+    text.push_str("broken-rule\tboilerplate\t-\t5\t(?i)^share (this\n");
+    std::fs::write(&bp, text).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("segments.jsonl"), "previous run\n").unwrap();
+    let raw = root().join("raw");
+    let o = marginalia(&[
+        raw.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--gazetteer",
+        gaz.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let want = format!("boilerplate.tsv:{}: bad pattern", lines + 1);
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(out.path().join("segments.jsonl")).unwrap(), "previous run\n");
+
+    let o = marginalia(&["gazetteer", "check", "--gazetteer", gaz.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let o = marginalia(&["gazetteer", "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn no_temporary_files_are_left_behind() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(annotate(&[&root().join("raw")], out.path(), &["--quiet"]).status.success());
+    let mut names: Vec<String> =
+        std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let mut want: Vec<String> = STREAMS.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(names, want);
+}
