@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocError {
     Unreadable { path: String, source: String },
-    Binary { path: String, line: u32, byte: usize, sha256: String },
+    Binary { path: String, line: u32, byte: usize, sha256: String, bytes: usize },
 }
 
 impl fmt::Display for DocError {

@@ -88,7 +88,7 @@ pub fn process(raw: &RawDoc, rules: &Rules) -> DocOutput {
 fn process_input(input: &Input, rules: &Rules) -> DocOutput {
     match read::read(input) {
         Ok(raw) => process(&raw, rules),
-        Err(err) => failed_output(&input.doc_id, &input.display, &err),
+        Err(err) => failed_output(input, &err),
     }
 }
 

@@ -155,7 +155,7 @@ pub fn decode(input: Input, bytes: Vec<u8>) -> Result<RawDoc, DocError> {
     let sha256 = hex(&Sha256::digest(&bytes));
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count() as u32;
-        return Err(DocError::Binary { path: input.display, line, byte: pos, sha256 });
+        return Err(DocError::Binary { path: input.display, line, byte: pos, sha256, bytes: bytes.len() });
     }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let crlf = bytes.windows(2).any(|w| w == b"\r\n");

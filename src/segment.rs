@@ -216,13 +216,31 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                         b.next_kind = if comment_section { SegKind::Comment } else { SegKind::Post };
                     }
                     LineRole::Rule(Role::CommentHeader) => {
-                        b.close();
-                        b.next_kind = SegKind::Comment;
+                        // A thread title standing alone belongs to the first post, not to a segment of its own.
+                        let title_only = b.cur.as_ref().is_some_and(|s| {
+                            s.author.is_none()
+                                && !s.lines.is_empty()
+                                && s.lines.iter().all(|&l| c.classes[l].label == LineLabel::Heading)
+                        });
+                        if !title_only {
+                            b.close();
+                            // In a forum thread, headed segments are posts until a comment section starts.
+                            b.next_kind = if c.kind == DocKind::Forum && !comment_section {
+                                SegKind::Post
+                            } else {
+                                SegKind::Comment
+                            };
+                        }
                         let s = b.current(i);
-                        s.from_header = true;
-                        s.indent = lines[i].indent;
+                        if !title_only {
+                            s.from_header = true;
+                            s.indent = lines[i].indent;
+                        }
                         if let Some(a) = &cl.author {
                             s.set_author(a, "comment-header");
+                        }
+                        if s.posted.is_none() {
+                            s.posted = cl.time.clone();
                         }
                     }
                     LineRole::Rule(Role::CommentCounter) => {

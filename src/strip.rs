@@ -220,6 +220,14 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
     }
 
     let kind = kind.unwrap_or_else(|| infer_kind(&cls, lines));
+    // "X wrote:" with no time is a quote header only on forum pages; in an article it introduces a quotation.
+    if kind != DocKind::Forum {
+        for c in cls.iter_mut() {
+            if c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::QuoteHeader) && c.time.is_none()) {
+                *c = None;
+            }
+        }
+    }
 
     // Quote blocks.
     let mut budget = SEARCH_BUDGET;
@@ -288,7 +296,7 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
         }
         let t = lines[i].text.as_str();
         let found = nb.iter().any(|j| {
-            if j == i || lines[j].text.len() < t.len() + 10 || budget < lines[j].text.len() {
+            if j == i || cls[j].is_some() || lines[j].text.len() < t.len() + 10 || budget < lines[j].text.len() {
                 return false;
             }
             budget -= lines[j].text.len();
@@ -421,7 +429,19 @@ impl NonBlank {
 
 fn infer_kind(cls: &[Option<LineClass>], lines: &[NormLine]) -> DocKind {
     let has = |role: Role| cls.iter().flatten().any(|c| c.role == LineRole::Rule(role));
-    if has(Role::Footer) || has(Role::QuoteHeader) || cls.iter().flatten().any(|c| c.role == LineRole::ThreadStarter) {
+    let timed_quote = cls.iter().flatten().any(|c| c.role == LineRole::Rule(Role::QuoteHeader) && c.time.is_some());
+    // Post footers repeat under every post: two separate runs of them make a thread.
+    let mut footer_runs = 0;
+    let mut in_run = false;
+    for c in cls.iter().flatten() {
+        if c.role == LineRole::Rule(Role::Footer) {
+            footer_runs += usize::from(!in_run);
+            in_run = true;
+        } else if c.label != LineLabel::Blank && c.label != LineLabel::Boilerplate {
+            in_run = false;
+        }
+    }
+    if footer_runs >= 2 || timed_quote || cls.iter().flatten().any(|c| c.role == LineRole::ThreadStarter) {
         return DocKind::Forum;
     }
     if has(Role::CommentHeader) {

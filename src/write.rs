@@ -199,21 +199,22 @@ fn push_inline(
 }
 
 /// The record of a document that could not be processed.
-pub fn failed_output(doc_id: &str, path: &str, err: &crate::error::DocError) -> DocOutput {
-    let (line, sha256) = match err {
-        crate::error::DocError::Binary { line, sha256, .. } => (Some(*line), Some(sha256.clone())),
-        crate::error::DocError::Unreadable { .. } => (None, None),
+pub fn failed_output(input: &crate::read::Input, err: &crate::error::DocError) -> DocOutput {
+    let (line, sha256, bytes) = match err {
+        crate::error::DocError::Binary { line, sha256, bytes, .. } => (Some(*line), Some(sha256.clone()), *bytes),
+        crate::error::DocError::Unreadable { .. } => (None, None, 0),
     };
+    let manifest = input.manifest.as_ref();
     let rec = DocumentRecord {
-        document: doc_id.to_owned(),
-        path: path.to_owned(),
+        document: input.doc_id.clone(),
+        path: input.display.clone(),
         status: "failed".into(),
         error: Some(DocFailure { kind: err.kind().to_owned(), message: err.to_string(), line }),
         sha256,
-        seed: None,
-        kind: None,
-        title: None,
-        bytes: 0,
+        seed: manifest.map(|m| m.seed.clone()),
+        kind: manifest.map(|m| m.kind.clone()),
+        title: manifest.map(|m| m.title.clone()),
+        bytes: bytes as u64,
         lines: 0,
         segments: 0,
         removed_lines: 0,

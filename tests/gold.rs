@@ -18,9 +18,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every raw document, analysed, keyed by its seed name (the gold set's file names).
-fn analysed() -> HashMap<String, Analysis> {
-    let rules = Rules::load(&root().join("gazetteer")).expect("gazetteer loads");
+/// Every raw document, analysed, keyed by its seed name (the gold set's file names). With `use_manifest` false
+/// the documents' kinds are inferred from their structure, as for files the manifest does not list.
+fn analysed(rules: &Rules, use_manifest: bool) -> HashMap<String, Analysis> {
     let raw_dir = root().join("raw");
     let manifest = Manifest::load_dir(&raw_dir).unwrap().expect("raw/MANIFEST.tsv");
     let mut out = HashMap::new();
@@ -29,10 +29,30 @@ fn analysed() -> HashMap<String, Analysis> {
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: entry.file.trim_end_matches(".txt").to_owned(),
             display: format!("raw/{}", entry.file),
-            manifest: Some(entry.clone()),
+            manifest: use_manifest.then(|| entry.clone()),
         };
         let raw = read::read(&input).expect("raw file reads");
-        out.insert(entry.seed.clone(), analyse(&raw, &rules));
+        out.insert(entry.seed.clone(), analyse(&raw, rules));
+    }
+    out
+}
+
+/// The synthetic documents (site styles absent from raw/: WordPress, phpBB, Reddit), keyed by file name.
+fn synthetic(rules: &Rules) -> HashMap<String, Analysis> {
+    let dir = root().join("tests/fixtures/synthetic");
+    let mut out = HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let input = Input {
+                origin: Origin::File(path.clone()),
+                doc_id: name.clone(),
+                display: name.clone(),
+                manifest: None,
+            };
+            out.insert(name, analyse(&read::read(&input).unwrap(), rules));
+        }
     }
     out
 }
@@ -79,15 +99,16 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-fn line_labels_meet_the_floors(docs: &HashMap<String, Analysis>) {
-    let gold = tsv_rows(&root().join("tests/fixtures/gold-lines.tsv"));
+/// Score line labels of `docs` against a labels TSV, print the table, and enforce the floors.
+fn score_lines(title: &str, docs: &HashMap<String, Analysis>, labels: &Path) {
+    let gold = tsv_rows(labels);
     let mut prf: BTreeMap<&str, Prf> = LABELS.iter().map(|&l| (l, Prf::default())).collect();
     let mut content_total = 0;
     let mut content_removed = 0;
     let mut errors = Vec::new();
     for row in &gold {
         let (file, line, label) = (&row[0], row[1].parse::<usize>().unwrap(), row[2].as_str());
-        let a = docs.get(file).unwrap_or_else(|| panic!("{file} is not in raw/MANIFEST.tsv"));
+        let a = docs.get(file).unwrap_or_else(|| panic!("{file}: no such document"));
         let predicted = a.classified.classes[line - 1].label.as_str();
         if predicted == label {
             prf.get_mut(label).unwrap().tp += 1;
@@ -113,7 +134,7 @@ fn line_labels_meet_the_floors(docs: &HashMap<String, Analysis>) {
     let predicted_lines: usize =
         docs.values().map(|a| a.classified.classes.iter().filter(|c| c.label.as_str() != "blank").count()).sum();
 
-    println!("\nline labels against gold ({gold_lines} lines):");
+    println!("\nline labels, {title} ({gold_lines} lines):");
     println!("  {:<12} {:>6} {:>6} {:>6} {:>5}", "label", "P", "R", "F1", "n");
     for (label, s) in &prf {
         println!("  {:<12} {:>6.3} {:>6.3} {:>6.3} {:>5}", label, s.p(), s.r(), s.f1(), s.tp + s.fn_);
@@ -123,10 +144,30 @@ fn line_labels_meet_the_floors(docs: &HashMap<String, Analysis>) {
     if !errors.is_empty() {
         println!("  disagreements:\n{}", errors.join("\n"));
     }
-    assert_eq!(predicted_lines, gold_lines, "non-blank line count differs from the gold set");
+    assert_eq!(predicted_lines, gold_lines, "non-blank line count differs from the labels");
     let bp = prf["boilerplate"].f1();
     assert!(bp >= 0.97, "boilerplate F1 {bp:.3} < 0.97");
     assert!(content_removed * 200 <= content_total, "content wrongly removed {:.2} % > 0.5 %", 100.0 * removed_rate);
+}
+
+fn line_labels_meet_the_floors(docs: &HashMap<String, Analysis>) {
+    score_lines("gold set", docs, &root().join("tests/fixtures/gold-lines.tsv"));
+}
+
+fn line_labels_without_the_manifest(rules: &Rules) {
+    score_lines(
+        "gold set, kinds inferred (manifest withheld)",
+        &analysed(rules, false),
+        &root().join("tests/fixtures/gold-lines.tsv"),
+    );
+}
+
+fn line_labels_of_other_site_styles(rules: &Rules) {
+    score_lines(
+        "synthetic WordPress/phpBB/Reddit pages",
+        &synthetic(rules),
+        &root().join("tests/fixtures/synthetic/labels.tsv"),
+    );
 }
 
 fn every_post_has_the_right_author(docs: &HashMap<String, Analysis>) {
@@ -177,18 +218,22 @@ fn quotes_are_attributed_to_the_quoted_poster(docs: &HashMap<String, Analysis>) 
     assert_eq!(checked, 15);
 }
 
-type Check = fn(&HashMap<String, Analysis>);
+/// A named check; it panics when it fails.
+type Check<'a> = (&'static str, Box<dyn Fn() + 'a>);
 
 fn main() {
-    let docs = analysed();
-    let checks: [(&str, Check); 3] = [
-        ("line_labels_meet_the_floors", line_labels_meet_the_floors),
-        ("every_post_has_the_right_author", every_post_has_the_right_author),
-        ("quotes_are_attributed_to_the_quoted_poster", quotes_are_attributed_to_the_quoted_poster),
+    let rules = Rules::load(&root().join("gazetteer")).expect("gazetteer loads");
+    let docs = analysed(&rules, true);
+    let checks: Vec<Check> = vec![
+        ("line_labels_meet_the_floors", Box::new(|| line_labels_meet_the_floors(&docs))),
+        ("line_labels_without_the_manifest", Box::new(|| line_labels_without_the_manifest(&rules))),
+        ("line_labels_of_other_site_styles", Box::new(|| line_labels_of_other_site_styles(&rules))),
+        ("every_post_has_the_right_author", Box::new(|| every_post_has_the_right_author(&docs))),
+        ("quotes_are_attributed_to_the_quoted_poster", Box::new(|| quotes_are_attributed_to_the_quoted_poster(&docs))),
     ];
     let mut failed = 0;
-    for (name, check) in checks {
-        let ok = std::panic::catch_unwind(|| check(&docs)).is_ok();
+    for (name, check) in &checks {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).is_ok();
         println!("test gold::{name} ... {}", if ok { "ok" } else { "FAILED" });
         failed += usize::from(!ok);
     }
