@@ -74,6 +74,9 @@ impl NormLine {
     }
 }
 
+/// Longest run of output bytes without an anchor.
+const CHECKPOINT: usize = 4096;
+
 /// Normalises lines, reusing its buffers from one line to the next.
 #[derive(Default)]
 pub struct Normalizer {
@@ -92,7 +95,9 @@ impl Normalizer {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let indent = raw.chars().take_while(|c| c.is_whitespace()).count() as u32;
         if is_clean_ascii(raw) {
-            let anchors = if raw.is_empty() { Vec::new() } else { vec![Anchor { out: 0, raw_col: 0 }] };
+            // ASCII: bytes are columns; checkpoints as in the general path.
+            let anchors =
+                (0..raw.len()).step_by(CHECKPOINT).map(|b| Anchor { out: b as u32, raw_col: b as u32 }).collect();
             return NormLine { raw_line, text: raw.to_owned(), indent, anchors };
         }
         let mut out = NormLine { raw_line, text: String::with_capacity(raw.len()), indent, anchors: Vec::new() };
@@ -202,7 +207,9 @@ impl<'a> Emitter<'a> {
     }
 
     fn emit(&mut self, c: char, src: u32) {
-        if self.prev_src.map(|p| p + 1) != Some(src) {
+        // A checkpoint every CHECKPOINT bytes keeps `raw_col` bounded on long lines.
+        let since = self.out.text.len() - self.out.anchors.last().map_or(0, |a| a.out as usize);
+        if self.prev_src.map(|p| p + 1) != Some(src) || since >= CHECKPOINT {
             self.out.anchors.push(Anchor { out: self.out.text.len() as u32, raw_col: src });
         }
         self.prev_src = Some(src);
@@ -247,6 +254,16 @@ mod tests {
         assert_eq!(n.text, "Trotsky was born in 1879.");
         assert_eq!(n.anchors.len(), 1);
         assert_eq!(n.raw_col(8), 8);
+        // Long lines get checkpoints, so mapping a position never scans the whole line.
+        let long = "ab ".repeat(10_000);
+        let n = norm(&long);
+        assert_eq!(n.anchors.len(), n.text.len().div_ceil(CHECKPOINT));
+        assert_eq!(n.raw_col(20_000), 20_000);
+        let long = "\u{e9}\u{2019} ".repeat(10_000);
+        let n = norm(&long);
+        assert!(n.anchors.len() >= n.text.len() / CHECKPOINT);
+        let b = n.text.char_indices().nth(15_000).unwrap().0;
+        assert_eq!(n.raw_col(b), 15_000);
     }
 
     #[test]

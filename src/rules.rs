@@ -167,6 +167,7 @@ impl Rules {
         }
         let set = RegexSetBuilder::new(lines.iter().map(|r| r.regex.as_str()))
             .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| ConfigError::new(bp_name, None, format!("rules do not compile together: {e}")))?;
         let mut stopwords = HashSet::new();

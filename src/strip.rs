@@ -139,6 +139,9 @@ pub struct Classified {
 /// document stays linear-ish.
 const SEARCH_BUDGET: usize = 64 << 20;
 
+/// How many text lines above a quote header its quoted lines are looked for in.
+const QUOTE_WINDOW: usize = 2000;
+
 /// Classify every line. `kind` is the manifest's kind if known; otherwise it is inferred from the structure.
 pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) -> Classified {
     let n = lines.len();
@@ -231,15 +234,26 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
 
     // Quote blocks.
     let mut budget = SEARCH_BUDGET;
+    // Lines a quote may repeat: text lines above the header, the most recent QUOTE_WINDOW of them (quotes refer
+    // to posts on the same page), kept incrementally.
+    let mut prior: Vec<usize> = Vec::new();
+    let mut scanned = 0;
     for h in 0..n {
         let is_header = cls[h].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::QuoteHeader));
         if !is_header {
             continue;
         }
-        let prior: Vec<usize> = (0..h)
-            .filter(|&j| cls[j].is_none() || cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Content))
-            .filter(|&j| !lines[j].is_blank())
-            .collect();
+        for j in scanned..h {
+            let text_line = cls[j].as_ref().is_none_or(|c| c.label == LineLabel::Content);
+            if text_line && !lines[j].is_blank() {
+                prior.push(j);
+            }
+        }
+        scanned = h;
+        if prior.len() > 2 * QUOTE_WINDOW {
+            prior.drain(..prior.len() - QUOTE_WINDOW);
+        }
+        let prior = &prior[prior.len().saturating_sub(QUOTE_WINDOW)..];
         let mut first = true;
         let mut k = nb.next(h);
         while let Some(j) = k {
@@ -247,7 +261,7 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
                 break;
             }
             let text = &lines[j].text;
-            let source = find_source(text, &prior, lines, first, &mut budget);
+            let source = find_source(text, prior, lines, first, &mut budget);
             if !first && source.is_none() {
                 break;
             }
@@ -291,12 +305,19 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
 
     // Captions that repeat a sentence of another paragraph.
     for i in nb.iter() {
+        if budget == 0 {
+            break;
+        }
         if cls[i].is_some() || !(6..=30).contains(&words[i]) || ends_sentence(&lines[i].text) {
             continue;
         }
         let t = lines[i].text.as_str();
         let found = nb.iter().any(|j| {
-            if j == i || cls[j].is_some() || lines[j].text.len() < t.len() + 10 || budget < lines[j].text.len() {
+            if budget < lines[j].text.len() {
+                budget = 0;
+                return false;
+            }
+            if j == i || cls[j].is_some() || lines[j].text.len() < t.len() + 10 {
                 return false;
             }
             budget -= lines[j].text.len();
