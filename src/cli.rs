@@ -1,7 +1,6 @@
 //! Command-line interface: argument parsing and the human-facing messages. No pipeline logic lives here.
 
-use crate::pipeline::{self, Options, RunError};
-use crate::rules::Rules;
+use crate::pipeline::{self, Data, Options, RunError};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -83,13 +82,23 @@ pub fn main() -> u8 {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Annotate(cli.annotate)) {
         Command::Annotate(args) => annotate(args),
-        Command::Gazetteer { command: GazetteerCommand::Check { gazetteer } } => match Rules::load(&gazetteer) {
-            Ok(r) => {
-                println!("{}: ok ({} line rules, {} stopwords)", gazetteer.display(), r.lines.len(), r.stopwords.len());
+        Command::Gazetteer { command: GazetteerCommand::Check { gazetteer } } => match Data::load(&gazetteer) {
+            Ok(d) => {
+                println!(
+                    "{}: ok ({} entities, {} match patterns, {} line rules, {} stopwords)",
+                    gazetteer.display(),
+                    d.matcher.entities.len(),
+                    d.matcher.pattern_count(),
+                    d.rules.lines.len(),
+                    d.rules.stopwords.len()
+                );
                 EXIT_OK
             }
-            Err(e) => {
-                eprintln!("marginalia: error: {e}");
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("marginalia: error: {e}");
+                }
+                eprintln!("marginalia: {} problem(s) in {}", errors.len(), gazetteer.display());
                 EXIT_CONFIG
             }
         },

@@ -11,7 +11,9 @@
 //! `record` is the output contract; `cli` is the command line.
 
 pub mod cli;
+pub mod entities;
 pub mod error;
+pub mod gazetteer;
 pub mod manifest;
 pub mod normalize;
 pub mod pipeline;
@@ -20,4 +22,5 @@ pub mod record;
 pub mod rules;
 pub mod segment;
 pub mod strip;
+pub mod tsv;
 pub mod write;

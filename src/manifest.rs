@@ -46,20 +46,7 @@ impl Manifest {
 
     pub fn parse(name: &str, text: &str) -> Result<Manifest, ConfigError> {
         let mut m = Manifest::default();
-        let mut header_seen = false;
-        for (i, line) in text.lines().enumerate() {
-            let ln = i as u32 + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            if !header_seen {
-                header_seen = true;
-                if cols != ["file", "seed", "sha256", "kind", "title"] {
-                    return Err(ConfigError::new(name, Some(ln), "header must be: file, seed, sha256, kind, title"));
-                }
-                continue;
-            }
+        for (ln, cols) in crate::tsv::rows(name, text, &["file", "seed", "sha256", "kind", "title"])? {
             if cols.len() != 5 {
                 return Err(ConfigError::new(
                     name,
@@ -101,6 +88,8 @@ mod tests {
         let text = format!("file\tseed\tsha256\tkind\ttitle\na.txt\ts.txt\t{}\tnovel\tT\n", "0".repeat(64));
         let err = Manifest::parse("raw/MANIFEST.tsv", &text).unwrap_err();
         assert!(err.to_string().starts_with("raw/MANIFEST.tsv:2: unknown kind"), "{err}");
+        let err = Manifest::parse("m", "file\tseed\n").unwrap_err();
+        assert_eq!(err.to_string(), "m:1: header must be: file, seed, sha256, kind, title");
     }
 
     #[test]

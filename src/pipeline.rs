@@ -2,15 +2,16 @@
 //! threads; a single writer appends their records in input order, so the output bytes do not depend on the
 //! number of threads.
 
+use crate::entities::{Matcher, Mention};
 use crate::error::{ConfigError, OutputError};
 use crate::normalize::{NormLine, Normalizer};
 use crate::read::{self, Input, RawDoc};
 use crate::rules::Rules;
 use crate::segment::{segment, Segmented};
 use crate::strip::{classify, Classified, DocKind};
-use crate::write::{document_output, failed_output, DocOutput, OutputSet};
+use crate::write::{document_output, failed_output, DocOutput, OutputSet, SuggestionTable, SUGGESTIONS};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -38,7 +39,7 @@ pub struct Summary {
 
 #[derive(Debug)]
 pub enum RunError {
-    Config(ConfigError),
+    Config(Vec<ConfigError>),
     Output(OutputError),
     NoInput(Vec<String>),
 }
@@ -46,7 +47,10 @@ pub enum RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Config(e) => write!(f, "{e}"),
+            RunError::Config(errors) => {
+                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                write!(f, "{}", lines.join("\nmarginalia: error: "))
+            }
             RunError::Output(e) => write!(f, "{e}"),
             RunError::NoInput(w) if w.is_empty() => write!(f, "no input documents"),
             RunError::NoInput(w) => write!(f, "no input documents ({})", w.join("; ")),
@@ -56,38 +60,70 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+/// The data files a run needs, loaded and validated once.
+pub struct Data {
+    pub rules: Rules,
+    pub matcher: Matcher,
+}
+
+impl Data {
+    /// Load every data file of a gazetteer directory; all problems are reported, each with `file:line`.
+    pub fn load(dir: &Path) -> Result<Data, Vec<ConfigError>> {
+        let rules = Rules::load(dir).map_err(|e| vec![e]);
+        let matcher = Matcher::load(dir);
+        match (rules, matcher) {
+            (Ok(rules), Ok(matcher)) => Ok(Data { rules, matcher }),
+            (r, m) => Err(r.err().into_iter().flatten().chain(m.err().into_iter().flatten()).collect()),
+        }
+    }
+}
+
 /// A document after every stage but writing.
 #[derive(Debug)]
 pub struct Analysis {
     pub lines: Vec<NormLine>,
     pub classified: Classified,
     pub segmented: Segmented,
+    /// Entity mentions, per segment.
+    pub mentions: Vec<Vec<Mention>>,
 }
 
-/// Normalise, strip and segment one decoded document.
-pub fn analyse(raw: &RawDoc, rules: &Rules) -> Analysis {
+/// Normalise, strip, segment and tag one decoded document.
+pub fn analyse(raw: &RawDoc, data: &Data) -> Analysis {
+    let mut lines = normalise_lines(raw);
+    let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
+    let classified = classify(&mut lines, &data.rules, kind);
+    let segmented = segment(&lines, &classified);
+    let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
+    Analysis { lines, classified, segmented, mentions }
+}
+
+/// Split a document into raw lines (`\n`; a final terminator does not start a line) and normalise each.
+pub fn normalise_lines(raw: &RawDoc) -> Vec<NormLine> {
     let mut normalizer = Normalizer::new();
     let text = raw.text.strip_suffix('\n').unwrap_or(&raw.text);
-    let mut lines: Vec<NormLine> = if raw.text.is_empty() {
-        Vec::new()
-    } else {
-        text.split('\n').zip(1u32..).map(|(l, n)| normalizer.line(l, n)).collect()
-    };
-    let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
-    let classified = classify(&mut lines, rules, kind);
-    let segmented = segment(&lines, &classified);
-    Analysis { lines, classified, segmented }
+    if raw.text.is_empty() {
+        return Vec::new();
+    }
+    text.split('\n').zip(1u32..).map(|(l, n)| normalizer.line(l, n)).collect()
 }
 
 /// Everything one document goes through, from decoded text to serialised records.
-pub fn process(raw: &RawDoc, rules: &Rules) -> DocOutput {
-    let a = analyse(raw, rules);
-    document_output(raw, &a.lines, &a.classified, &a.segmented)
+pub fn process(raw: &RawDoc, data: &Data) -> DocOutput {
+    let a = analyse(raw, data);
+    let mut out = document_output(raw, &a.lines, &a.classified, &a.segmented, &a.mentions, &data.matcher);
+    for (seg, ms) in a.segmented.segments.iter().zip(&a.mentions) {
+        for sug in data.matcher.suggestions(&seg.text, ms) {
+            let (line, col) = seg.raw_pos(&a.lines, sug.at);
+            out.suggestions.push((sug.name, sug.near, format!("{}:{line}:{col}", raw.input.doc_id)));
+        }
+    }
+    out
 }
 
-fn process_input(input: &Input, rules: &Rules) -> DocOutput {
+fn process_input(input: &Input, data: &Data) -> DocOutput {
     match read::read(input) {
-        Ok(raw) => process(&raw, rules),
+        Ok(raw) => process(&raw, data),
         Err(err) => failed_output(input, &err),
     }
 }
@@ -95,8 +131,8 @@ fn process_input(input: &Input, rules: &Rules) -> DocOutput {
 /// Run the pipeline. `progress(done, total)` is called by the writer after each document.
 pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
     let start = Instant::now();
-    let rules = Rules::load(&opts.gazetteer).map_err(RunError::Config)?;
-    let (inputs, warnings) = read::discover(&opts.paths).map_err(RunError::Config)?;
+    let data = Data::load(&opts.gazetteer).map_err(RunError::Config)?;
+    let (inputs, warnings) = read::discover(&opts.paths).map_err(|e| RunError::Config(vec![e]))?;
     if inputs.is_empty() {
         return Err(RunError::NoInput(warnings));
     }
@@ -106,16 +142,17 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<(usize, DocOutput)>(jobs * 2);
     let mut write_err = None;
+    let mut suggestions = SuggestionTable::default();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, inputs, rules) = (&next, &inputs, &rules);
+            let (next, inputs, data) = (&next, &inputs, &data);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= inputs.len() {
                     break;
                 }
-                if tx.send((i, process_input(&inputs[i], rules))).is_err() {
+                if tx.send((i, process_input(&inputs[i], data))).is_err() {
                     break;
                 }
             });
@@ -131,6 +168,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
                         write_err = Some(e);
                     }
                 }
+                suggestions.add(&inputs[want].doc_id, &doc.suggestions);
                 summary.segments += doc.segment_count;
                 summary.removed += doc.removed_count;
                 summary.bytes += doc.bytes;
@@ -149,6 +187,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     if let Some(e) = write_err {
         return Err(RunError::Output(e));
     }
+    out.add_file(&opts.out, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
     out.commit().map_err(RunError::Output)?;
     summary.elapsed = start.elapsed();
     Ok(summary)

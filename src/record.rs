@@ -97,10 +97,18 @@ pub struct EntitySpan {
     /// Canonical gazetteer id.
     pub id: String,
     pub surface: String,
-    /// exact | casefold | translit | fuzzy | partial | adjective
+    /// exact | casefold | partial | partial-ambiguous | context | translit | fuzzy | acronym
     #[serde(rename = "match")]
     pub match_kind: String,
+    /// Confidence in [0, 1], fixed per match kind: exact 1.0, casefold 0.95, partial 0.9, context 0.8,
+    /// translit 0.8, fuzzy 0.6, acronym 0.6, partial-ambiguous 0.5.
     pub score: f64,
+    /// A derived form (adjective or member noun: "Stalinist", "Bolshevik leaders") rather than a name.
+    pub adj: bool,
+    /// The surface's letters differ from every listed form (translit, fuzzy, acronym).
+    pub variant: bool,
+    /// For partial-ambiguous: every entity the surname may stand for (`id` is the first); else empty.
+    pub candidates: Vec<String>,
     pub raw: RawPos,
 }
 
@@ -136,7 +144,7 @@ pub struct SegmentRecord {
     pub text: String,
     pub lines: Vec<LineSpan>,
     pub quotes: Vec<QuoteSpan>,
-    /// null until the entity tagger runs.
+    /// Entity mentions, in text order (null only if the entity tagger did not run).
     pub entities: Option<Vec<EntitySpan>>,
     /// null until the date tagger runs.
     pub dates: Option<Vec<DateSpan>>,

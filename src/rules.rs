@@ -110,27 +110,13 @@ impl Rules {
 
     pub fn parse(bp_name: &str, bp_text: &str, sw_name: &str, sw_text: &str) -> Result<Rules, ConfigError> {
         let mut lines = Vec::new();
-        let mut header = false;
-        for (i, line) in bp_text.lines().enumerate() {
-            let ln = i as u32 + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.splitn(5, '\t').collect();
-            if !header {
-                header = true;
-                if cols != ["rule", "label", "role", "max_words", "pattern"] {
-                    return Err(ConfigError::new(
-                        bp_name,
-                        Some(ln),
-                        "header must be: rule, label, role, max_words, pattern",
-                    ));
-                }
-                continue;
-            }
+        for (ln, cols) in crate::tsv::rows(bp_name, bp_text, &["rule", "label", "role", "max_words", "pattern"])? {
             let err = |m: String| ConfigError::new(bp_name, Some(ln), m);
             if cols.len() != 5 {
-                return Err(err(format!("expected 5 tab-separated columns, found {}", cols.len())));
+                return Err(err(format!(
+                    "expected 5 tab-separated columns, found {} (write a tab in a pattern as \\t)",
+                    cols.len()
+                )));
             }
             let name = cols[0].trim();
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
@@ -161,9 +147,6 @@ impl Rules {
                 regex,
                 origin: format!("{bp_name}:{ln}"),
             });
-        }
-        if !header {
-            return Err(ConfigError::new(bp_name, None, "no header line"));
         }
         let set = RegexSetBuilder::new(lines.iter().map(|r| r.regex.as_str()))
             .size_limit(64 << 20)

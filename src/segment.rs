@@ -60,6 +60,10 @@ pub struct Segment {
     /// First and last raw line index (0-based) the segment spans, metadata included.
     pub first: usize,
     pub last: usize,
+    /// The cleaned text: kept lines joined by `\n` (adjacent in the raw file) or `\n\n` (a gap between).
+    pub text: String,
+    /// Byte offset in `text` where each of `lines` starts.
+    pub line_starts: Vec<usize>,
     signature: Option<String>,
     indent: u32,
     from_header: bool,
@@ -79,6 +83,8 @@ impl Segment {
             quotes: Vec::new(),
             first: at,
             last: at,
+            text: String::new(),
+            line_starts: Vec::new(),
             signature: None,
             indent: 0,
             from_header: false,
@@ -361,7 +367,33 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
             s.set_author(&a, "signature");
         }
     }
+    for s in segs.iter_mut() {
+        s.compose(lines);
+    }
     Segmented { segments: segs, line_segment }
+}
+
+impl Segment {
+    /// The raw line index and column of byte `b` of `text`.
+    pub fn raw_pos(&self, lines: &[NormLine], b: usize) -> (u32, u32) {
+        let k = self.line_starts.partition_point(|&s| s <= b).saturating_sub(1);
+        let l = &lines[self.lines[k]];
+        (l.raw_line, l.raw_col((b - self.line_starts[k]).min(l.text.len())))
+    }
+
+    fn compose(&mut self, lines: &[NormLine]) {
+        self.text.clear();
+        self.line_starts.clear();
+        let mut prev: Option<usize> = None;
+        for &li in &self.lines {
+            if let Some(p) = prev {
+                self.text.push_str(if li == p + 1 { "\n" } else { "\n\n" });
+            }
+            self.line_starts.push(self.text.len());
+            self.text.push_str(&lines[li].text);
+            prev = Some(li);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 //! Offsets are bytes everywhere inside the program; this module converts them to code points, once, as the
 //! records are built.
 
+use crate::entities::{Matcher, Mention};
 use crate::error::OutputError;
 use crate::normalize::NormLine;
 use crate::read::RawDoc;
 use crate::record::*;
-use crate::segment::Segmented;
+use crate::segment::{Segment, Segmented};
 use crate::strip::{Classified, LineLabel};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 /// The output streams, in the order they are written.
 pub const STREAMS: [&str; 3] = ["documents.jsonl", "segments.jsonl", "removed.jsonl"];
+
+/// The gazetteer maintainers' review file, written after the streams.
+pub const SUGGESTIONS: &str = "gazetteer-suggestions.tsv";
 
 /// The serialised records of one document, ready to append to the streams.
 #[derive(Debug, Default)]
@@ -26,6 +30,8 @@ pub struct DocOutput {
     pub removed_count: usize,
     pub bytes: usize,
     pub failed: Option<String>,
+    /// Unknown names seen in the document: (name, near-miss entity id, "document:line:col").
+    pub suggestions: Vec<(String, Option<String>, String)>,
 }
 
 fn push_json<T: serde::Serialize>(buf: &mut Vec<u8>, value: &T) {
@@ -38,7 +44,14 @@ pub fn segment_id(doc_id: &str, index: usize) -> String {
 }
 
 /// Build every record of a processed document.
-pub fn document_output(raw: &RawDoc, lines: &[NormLine], classified: &Classified, seg: &Segmented) -> DocOutput {
+pub fn document_output(
+    raw: &RawDoc,
+    lines: &[NormLine],
+    classified: &Classified,
+    seg: &Segmented,
+    mentions: &[Vec<Mention>],
+    matcher: &Matcher,
+) -> DocOutput {
     let doc_id = raw.input.doc_id.as_str();
     let manifest = raw.input.manifest.as_ref();
     let title = manifest.map(|m| m.title.clone()).or_else(|| {
@@ -55,28 +68,22 @@ pub fn document_output(raw: &RawDoc, lines: &[NormLine], classified: &Classified
     // Segments.
     let ids: Vec<String> = (0..seg.segments.len()).map(|i| segment_id(doc_id, i)).collect();
     for (si, s) in seg.segments.iter().enumerate() {
-        let mut text = String::new();
-        let mut cp = 0u64;
-        let mut spans: Vec<LineSpan> = Vec::with_capacity(s.lines.len());
-        let mut prev: Option<usize> = None;
-        for &li in &s.lines {
-            if let Some(p) = prev {
-                let sep = if li == p + 1 { "\n" } else { "\n\n" };
-                text.push_str(sep);
-                cp += sep.len() as u64;
-            }
-            let l = &lines[li];
-            let n = l.text.chars().count() as u64;
-            text.push_str(&l.text);
-            spans.push(LineSpan {
-                start: cp,
-                end: cp + n,
-                label: classified.classes[li].label.as_str().to_owned(),
-                raw: RawPos { line: l.raw_line, col: l.raw_col(0) },
-            });
-            cp += n;
-            prev = Some(li);
-        }
+        let cp = CodePoints::new(&s.text);
+        let spans: Vec<LineSpan> = s
+            .lines
+            .iter()
+            .zip(&s.line_starts)
+            .map(|(&li, &b)| {
+                let l = &lines[li];
+                LineSpan {
+                    start: cp.at(b),
+                    end: cp.at(b + l.text.len()),
+                    label: classified.classes[li].label.as_str().to_owned(),
+                    raw: RawPos { line: l.raw_line, col: l.raw_col(0) },
+                }
+            })
+            .collect();
+        let text = s.text.clone();
         let span_of = |li: usize| s.lines.iter().position(|&x| x == li).map(|p| &spans[p]);
         let quotes = s
             .quotes
@@ -119,7 +126,7 @@ pub fn document_output(raw: &RawDoc, lines: &[NormLine], classified: &Classified
             text,
             lines: spans,
             quotes,
-            entities: None,
+            entities: Some(entity_spans(&mentions[si], s, lines, &cp, matcher)),
             dates: None,
         };
         push_json(&mut out.segments, &rec);
@@ -178,6 +185,56 @@ pub fn document_output(raw: &RawDoc, lines: &[NormLine], classified: &Classified
     out
 }
 
+fn entity_spans(
+    ms: &[Mention],
+    s: &Segment,
+    lines: &[NormLine],
+    cp: &CodePoints,
+    matcher: &Matcher,
+) -> Vec<EntitySpan> {
+    ms.iter()
+        .map(|m| {
+            let e = &matcher.entities[m.entity];
+            let (line, col) = s.raw_pos(lines, m.start);
+            EntitySpan {
+                start: cp.at(m.start),
+                end: cp.at(m.end),
+                label: e.label.clone(),
+                id: e.id.clone(),
+                surface: s.text[m.start..m.end].to_owned(),
+                match_kind: m.how.as_str().to_owned(),
+                score: m.how.score(),
+                adj: m.adj,
+                variant: m.how.is_variant(),
+                candidates: m.candidates.iter().map(|&c| matcher.entities[c].id.clone()).collect(),
+                raw: RawPos { line, col },
+            }
+        })
+        .collect()
+}
+
+/// Byte offsets of a text to code-point offsets.
+pub struct CodePoints {
+    /// Byte offset of every character, or empty when the text is ASCII (bytes are code points).
+    starts: Vec<u32>,
+    len: usize,
+}
+
+impl CodePoints {
+    pub fn new(text: &str) -> Self {
+        let starts = if text.is_ascii() { Vec::new() } else { text.char_indices().map(|(b, _)| b as u32).collect() };
+        CodePoints { starts, len: text.len() }
+    }
+
+    /// Code-point offset of byte offset `b` (a char boundary, or the end).
+    pub fn at(&self, b: usize) -> u64 {
+        if self.starts.is_empty() {
+            return b.min(self.len) as u64;
+        }
+        self.starts.partition_point(|&s| (s as usize) < b) as u64
+    }
+}
+
 fn push_inline(
     out: &mut DocOutput,
     doc_id: &str,
@@ -229,6 +286,37 @@ pub fn failed_output(input: &crate::read::Input, err: &crate::error::DocError) -
     out
 }
 
+/// Suggestions for the gazetteer maintainers, counted over the whole run.
+#[derive(Debug, Default)]
+pub struct SuggestionTable {
+    /// name -> (near-miss id, count, documents, first example)
+    rows: std::collections::BTreeMap<String, (Option<String>, usize, Vec<String>, String)>,
+}
+
+impl SuggestionTable {
+    pub fn add(&mut self, doc_id: &str, items: &[(String, Option<String>, String)]) {
+        for (name, near, example) in items {
+            let row = self.rows.entry(name.clone()).or_insert_with(|| (near.clone(), 0, Vec::new(), example.clone()));
+            row.1 += 1;
+            if row.2.last().map(String::as_str) != Some(doc_id) {
+                row.2.push(doc_id.to_owned());
+            }
+        }
+    }
+
+    /// TSV, most frequent first: name, near (entity id it may be a variant of), count, documents, example.
+    pub fn to_tsv(&self) -> String {
+        let mut rows: Vec<_> = self.rows.iter().collect();
+        rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+        let mut out = String::from("name\tnear\tcount\tdocuments\texample\n");
+        for (name, (near, count, docs, example)) in rows {
+            let near = near.as_deref().unwrap_or("-");
+            out.push_str(&format!("{name}\t{near}\t{count}\t{}\t{example}\n", docs.len()));
+        }
+        out
+    }
+}
+
 /// The output streams, written to temporary files and renamed into place only when all are complete.
 pub struct OutputSet {
     files: Vec<(PathBuf, PathBuf, BufWriter<File>)>,
@@ -254,6 +342,19 @@ impl OutputSet {
             let (_, tmp, w) = &mut self.files[k];
             w.write_all(buf).map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })?;
         }
+        Ok(())
+    }
+
+    /// Add a whole file, written last (the suggestions table).
+    pub fn add_file(&mut self, dir: &Path, name: &str, contents: &str) -> Result<(), OutputError> {
+        let fin = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let err = |e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e };
+        let f = File::create(&tmp).map_err(err)?;
+        let mut w = BufWriter::new(f);
+        w.write_all(contents.as_bytes())
+            .map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })?;
+        self.files.push((fin, tmp, w));
         Ok(())
     }
 

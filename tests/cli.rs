@@ -34,7 +34,27 @@ fn jsonl(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-const STREAMS: [&str; 3] = ["documents.jsonl", "segments.jsonl", "removed.jsonl"];
+const STREAMS: [&str; 4] = ["documents.jsonl", "segments.jsonl", "removed.jsonl", "gazetteer-suggestions.tsv"];
+
+/// A copy of the repository's gazetteer directory, to edit in a test.
+fn gazetteer_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("gazetteer"), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
 
 #[test]
 fn committed_dataset_is_current() {
@@ -166,10 +186,7 @@ fn no_input_documents_is_a_usage_error_and_writes_nothing() {
 
 #[test]
 fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output() {
-    let gaz = tempfile::tempdir().unwrap();
-    for f in ["boilerplate.tsv", "stopwords.txt"] {
-        std::fs::copy(root().join("gazetteer").join(f), gaz.path().join(f)).unwrap();
-    }
+    let gaz = gazetteer_copy();
     let bp = gaz.path().join("boilerplate.tsv");
     let mut text = std::fs::read_to_string(&bp).unwrap();
     let lines = text.lines().count();
@@ -208,4 +225,81 @@ fn no_temporary_files_are_left_behind() {
     let mut want: Vec<String> = STREAMS.iter().map(|s| s.to_string()).collect();
     want.sort();
     assert_eq!(names, want);
+}
+
+#[test]
+fn an_entity_added_to_the_gazetteer_is_tagged_without_code_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "Zorglub Quaffenberg met the Quaffenbergists in Petrograd.\n").unwrap();
+    let run = |gaz: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        let o = marginalia(&[
+            dir.path().to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--gazetteer",
+            gaz.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let segs = jsonl(&out.path().join("segments.jsonl"));
+        let ents: Vec<(String, String)> = segs[0]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["surface"].as_str().unwrap().to_owned(), e["id"].as_str().unwrap().to_owned()))
+            .collect();
+        let suggestions = std::fs::read_to_string(out.path().join("gazetteer-suggestions.tsv")).unwrap();
+        (ents, suggestions)
+    };
+    let gaz = gazetteer_copy();
+    let (before, suggestions) = run(gaz.path());
+    assert_eq!(before, vec![("Petrograd".to_owned(), "saint-petersburg".to_owned())]);
+    // The unknown name is suggested to the gazetteer's maintainers.
+    assert!(suggestions.lines().any(|l| l.starts_with("Zorglub Quaffenberg\t")), "{suggestions}");
+
+    let people = gaz.path().join("entities/people.tsv");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    text.push_str("zorglub-quaffenberg\tPERSON\tZorglub Quaffenberg\t-\t-\tborn=1890\n");
+    std::fs::write(&people, text).unwrap();
+    let doctrines = gaz.path().join("entities/doctrines.tsv");
+    let mut text = std::fs::read_to_string(&doctrines).unwrap();
+    text.push_str("quaffenbergism\tIDEOLOGY\tQuaffenbergism\t-\tQuaffenbergist; Quaffenbergists\t-\n");
+    std::fs::write(&doctrines, text).unwrap();
+    let (after, _) = run(gaz.path());
+    assert_eq!(
+        after,
+        vec![
+            ("Zorglub Quaffenberg".to_owned(), "zorglub-quaffenberg".to_owned()),
+            ("Quaffenbergists".to_owned(), "quaffenbergism".to_owned()),
+            ("Petrograd".to_owned(), "saint-petersburg".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn gazetteer_check_reports_every_entity_problem_with_file_and_line() {
+    let gaz = gazetteer_copy();
+    let people = gaz.path().join("entities/people.tsv");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    let first = text.lines().count() + 1;
+    text.push_str("leon-trotsky\tPERSON\tLeon Trotsky again\t-\t-\t-\n");
+    text.push_str("someone-new\tHERO\tSomeone New\t-\t-\t-\n");
+    text.push_str("someone-else\tPERSON\tSomeone Else\tLev Davidovich Bronstein\t-\t-\n");
+    text.push_str("a-fourth\tPERSON\tA Fourth\tX;;Y\t-\t-\n");
+    std::fs::write(&people, text).unwrap();
+    let o = marginalia(&["gazetteer", "check", "--gazetteer", gaz.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("people.tsv:{first}: duplicate id \"leon-trotsky\"")), "{err}");
+    assert!(err.contains(&format!("people.tsv:{}: someone-new: unknown label \"HERO\"", first + 1)), "{err}");
+    assert!(
+        err.contains(&format!(
+            "people.tsv:{}: someone-else: alias \"Lev Davidovich Bronstein\" is already claimed by leon-trotsky",
+            first + 2
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("people.tsv:{}: a-fourth: empty alias", first + 3)), "{err}");
+    assert!(err.contains("4 problem(s)"), "{err}");
 }

@@ -6,9 +6,9 @@
 //! * `gold-posts.tsv`: for a line inside each post or comment, the author the segment must carry.
 
 use marginalia::manifest::Manifest;
-use marginalia::pipeline::{analyse, Analysis};
+use marginalia::normalize::Normalizer;
+use marginalia::pipeline::{analyse, Analysis, Data};
 use marginalia::read::{self, Input, Origin};
-use marginalia::rules::Rules;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ fn root() -> PathBuf {
 
 /// Every raw document, analysed, keyed by its seed name (the gold set's file names). With `use_manifest` false
 /// the documents' kinds are inferred from their structure, as for files the manifest does not list.
-fn analysed(rules: &Rules, use_manifest: bool) -> HashMap<String, Analysis> {
+fn analysed(data: &Data, use_manifest: bool) -> HashMap<String, Analysis> {
     let raw_dir = root().join("raw");
     let manifest = Manifest::load_dir(&raw_dir).unwrap().expect("raw/MANIFEST.tsv");
     let mut out = HashMap::new();
@@ -32,13 +32,13 @@ fn analysed(rules: &Rules, use_manifest: bool) -> HashMap<String, Analysis> {
             manifest: use_manifest.then(|| entry.clone()),
         };
         let raw = read::read(&input).expect("raw file reads");
-        out.insert(entry.seed.clone(), analyse(&raw, rules));
+        out.insert(entry.seed.clone(), analyse(&raw, data));
     }
     out
 }
 
 /// The synthetic documents (site styles absent from raw/: WordPress, phpBB, Reddit), keyed by file name.
-fn synthetic(rules: &Rules) -> HashMap<String, Analysis> {
+fn synthetic(data: &Data) -> HashMap<String, Analysis> {
     let dir = root().join("tests/fixtures/synthetic");
     let mut out = HashMap::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -51,7 +51,7 @@ fn synthetic(rules: &Rules) -> HashMap<String, Analysis> {
                 display: name.clone(),
                 manifest: None,
             };
-            out.insert(name, analyse(&read::read(&input).unwrap(), rules));
+            out.insert(name, analyse(&read::read(&input).unwrap(), data));
         }
     }
     out
@@ -154,20 +154,126 @@ fn line_labels_meet_the_floors(docs: &HashMap<String, Analysis>) {
     score_lines("gold set", docs, &root().join("tests/fixtures/gold-lines.tsv"));
 }
 
-fn line_labels_without_the_manifest(rules: &Rules) {
+fn line_labels_without_the_manifest(data: &Data) {
     score_lines(
         "gold set, kinds inferred (manifest withheld)",
-        &analysed(rules, false),
+        &analysed(data, false),
         &root().join("tests/fixtures/gold-lines.tsv"),
     );
 }
 
-fn line_labels_of_other_site_styles(rules: &Rules) {
+fn line_labels_of_other_site_styles(data: &Data) {
     score_lines(
         "synthetic WordPress/phpBB/Reddit pages",
-        &synthetic(rules),
+        &synthetic(data),
         &root().join("tests/fixtures/synthetic/labels.tsv"),
     );
+}
+
+/// (seed file, raw line, raw column, normalised surface).
+type MentionKey = (String, u32, u32, String);
+
+/// Entity mentions against `gold-entities.jsonl`: a mention matches when it starts at the same raw line and
+/// column with the same surface (both normalised); its id is then checked too.
+fn entity_mentions_meet_the_floors(docs: &HashMap<String, Analysis>, data: &Data) {
+    let mut norm = Normalizer::new();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/gold-entities.jsonl")).unwrap();
+    // (file, line, col, surface) -> (id, label, variant)
+    let mut gold: BTreeMap<MentionKey, (String, String, bool)> = BTreeMap::new();
+    for l in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let surface = norm.line(v["text"].as_str().unwrap(), 0).text;
+        let key = (
+            v["file"].as_str().unwrap().to_owned(),
+            v["line"].as_u64().unwrap() as u32,
+            v["col"].as_u64().unwrap() as u32,
+            surface,
+        );
+        gold.insert(
+            key,
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["label"].as_str().unwrap().to_owned(),
+                v["variant"].as_bool().unwrap(),
+            ),
+        );
+    }
+    let mut pred: BTreeMap<MentionKey, (String, String, String)> = BTreeMap::new();
+    for (file, a) in docs {
+        for (seg, ms) in a.segmented.segments.iter().zip(&a.mentions) {
+            for m in ms {
+                let (line, col) = seg.raw_pos(&a.lines, m.start);
+                let e = &data.matcher.entities[m.entity];
+                pred.insert(
+                    (file.clone(), line, col, seg.text[m.start..m.end].to_owned()),
+                    (e.id.clone(), e.label.clone(), m.how.as_str().to_owned()),
+                );
+            }
+        }
+    }
+    let mut by_label: BTreeMap<String, Prf> = BTreeMap::new();
+    let mut all = Prf::default();
+    let (mut ids_ok, mut matched) = (0, 0);
+    let (mut var_found, mut var_total) = (0, 0);
+    let mut missed = Vec::new();
+    let mut spurious = Vec::new();
+    let mut wrong_id = Vec::new();
+    for (k, (id, label, variant)) in &gold {
+        let p = by_label.entry(label.clone()).or_default();
+        var_total += usize::from(*variant);
+        match pred.get(k) {
+            Some((pid, _, how)) => {
+                all.tp += 1;
+                p.tp += 1;
+                matched += 1;
+                var_found += usize::from(*variant);
+                if pid == id {
+                    ids_ok += 1;
+                } else {
+                    wrong_id.push(format!("  {}:{}:{} {:?}: gold {id}, got {pid} ({how})", &k.0[..3], k.1, k.2, k.3));
+                }
+            }
+            None => {
+                all.fn_ += 1;
+                p.fn_ += 1;
+                missed.push(format!(
+                    "  {}:{}:{} {:?} {id}{}",
+                    &k.0[..3],
+                    k.1,
+                    k.2,
+                    k.3,
+                    if *variant { " (variant)" } else { "" }
+                ));
+            }
+        }
+    }
+    for (k, (pid, plabel, how)) in &pred {
+        if !gold.contains_key(k) {
+            all.fp += 1;
+            by_label.entry(plabel.clone()).or_default().fp += 1;
+            spurious.push(format!("  {}:{}:{} {:?} -> {pid} ({how})", &k.0[..3], k.1, k.2, k.3));
+        }
+    }
+    println!("\nentity mentions against gold ({} mentions):", gold.len());
+    println!("  {:<10} {:>6} {:>6} {:>6} {:>5}", "label", "P", "R", "F1", "n");
+    for (label, s) in &by_label {
+        println!("  {:<10} {:>6.3} {:>6.3} {:>6.3} {:>5}", label, s.p(), s.r(), s.f1(), s.tp + s.fn_);
+    }
+    println!("  {:<10} {:>6.3} {:>6.3} {:>6.3} {:>5}", "all", all.p(), all.r(), all.f1(), all.tp + all.fn_);
+    let id_acc = ratio(ids_ok, matched);
+    println!("  id accuracy on matched spans: {ids_ok}/{matched} ({id_acc:.3})");
+    println!("  variant mentions found: {var_found}/{var_total}");
+    let show = |title: &str, v: &[String]| {
+        if !v.is_empty() {
+            println!("  {title} ({}):\n{}", v.len(), v.join("\n"));
+        }
+    };
+    show("missed", &missed);
+    show("spurious", &spurious);
+    show("wrong id", &wrong_id);
+    assert!(all.f1() >= 0.95, "mention F1 {:.3} < 0.95", all.f1());
+    assert!(id_acc >= 0.98, "id accuracy {id_acc:.3} < 0.98");
+    assert_eq!(var_found, var_total, "every gold variant mention must be found");
 }
 
 fn every_post_has_the_right_author(docs: &HashMap<String, Analysis>) {
@@ -222,12 +328,13 @@ fn quotes_are_attributed_to_the_quoted_poster(docs: &HashMap<String, Analysis>) 
 type Check<'a> = (&'static str, Box<dyn Fn() + 'a>);
 
 fn main() {
-    let rules = Rules::load(&root().join("gazetteer")).expect("gazetteer loads");
-    let docs = analysed(&rules, true);
+    let data = Data::load(&root().join("gazetteer")).expect("gazetteer loads");
+    let docs = analysed(&data, true);
     let checks: Vec<Check> = vec![
         ("line_labels_meet_the_floors", Box::new(|| line_labels_meet_the_floors(&docs))),
-        ("line_labels_without_the_manifest", Box::new(|| line_labels_without_the_manifest(&rules))),
-        ("line_labels_of_other_site_styles", Box::new(|| line_labels_of_other_site_styles(&rules))),
+        ("line_labels_without_the_manifest", Box::new(|| line_labels_without_the_manifest(&data))),
+        ("line_labels_of_other_site_styles", Box::new(|| line_labels_of_other_site_styles(&data))),
+        ("entity_mentions_meet_the_floors", Box::new(|| entity_mentions_meet_the_floors(&docs, &data))),
         ("every_post_has_the_right_author", Box::new(|| every_post_has_the_right_author(&docs))),
         ("quotes_are_attributed_to_the_quoted_poster", Box::new(|| quotes_are_attributed_to_the_quoted_poster(&docs))),
     ];

@@ -256,7 +256,8 @@ fn schema_rejects_broken_segments() {
         ("entities as an object", |v| v["entities"] = json!({})),
         ("unknown entity label", |v| {
             v["entities"] = json!([{"start": 0, "end": 1, "label": "PLANET", "id": "x", "surface": "x",
-                "match": "exact", "score": 1.0, "raw": {"line": 1, "col": 0}}])
+                "match": "exact", "score": 1.0, "adj": false, "variant": false, "candidates": [],
+                "raw": {"line": 1, "col": 0}}])
         }),
         ("unknown date modifier", |v| {
             v["dates"] = json!([{"start": 0, "end": 4, "kind": "date", "value": "1917", "mod": "LATE",
@@ -286,10 +287,13 @@ fn schema_accepts_filled_entities_and_dates() {
         start: 0,
         end: 7,
         label: "PERSON".into(),
-        id: "Q33391".into(),
+        id: "leon-trotsky".into(),
         surface: "Trotsky".into(),
-        match_kind: "exact".into(),
-        score: 0.93,
+        match_kind: "partial-ambiguous".into(),
+        score: 0.5,
+        adj: false,
+        variant: false,
+        candidates: vec!["leon-trotsky".into(), "natalia-sedova".into()],
         raw,
     }]);
     rec.dates = Some(vec![
