@@ -260,6 +260,22 @@ fn entity_mentions_meet_the_floors(docs: &HashMap<String, Analysis>, data: &Data
         println!("  {:<10} {:>6.3} {:>6.3} {:>6.3} {:>5}", label, s.p(), s.r(), s.f1(), s.tp + s.fn_);
     }
     println!("  {:<10} {:>6.3} {:>6.3} {:>6.3} {:>5}", "all", all.p(), all.r(), all.f1(), all.tp + all.fn_);
+    // Variants: gold `variant: true` mentions against our translit/fuzzy/acronym spans.
+    let mut var = Prf::default();
+    for (k, (_, _, variant)) in &gold {
+        let ours = pred.get(k).is_some_and(|p| matches!(p.2.as_str(), "translit" | "fuzzy" | "acronym"));
+        match (*variant, ours) {
+            (true, true) => var.tp += 1,
+            (true, false) => var.fn_ += 1,
+            (false, true) => var.fp += 1,
+            _ => {}
+        }
+    }
+    var.fp += pred
+        .iter()
+        .filter(|(k, p)| !gold.contains_key(*k) && matches!(p.2.as_str(), "translit" | "fuzzy" | "acronym"))
+        .count();
+    println!("  {:<10} {:>6.3} {:>6.3} {:>6.3} {:>5}", "variant", var.p(), var.r(), var.f1(), var.tp + var.fn_);
     let id_acc = ratio(ids_ok, matched);
     println!("  id accuracy on matched spans: {ids_ok}/{matched} ({id_acc:.3})");
     println!("  variant mentions found: {var_found}/{var_total}");
