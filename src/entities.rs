@@ -51,6 +51,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
+/// How many mentions on either side of a shared name are searched for same-sentence cues.
+const CONTEXT_WINDOW: usize = 50;
+
 /// How a mention matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MatchHow {
@@ -517,15 +520,47 @@ impl Matcher {
             view.build(text);
             let mut mentions = self.tag_view(text, &view);
             self.tag_acronyms(text, &view, &mut mentions, &acronyms);
-            for m in mentions.iter_mut() {
+            // Entities named in each sentence, for shared names: evidence in the same sentence comes first.
+            // One forward pass: the sentence (by its start offset) of every mention; mentions are in text order.
+            let mut in_sentence: Vec<(usize, usize)> = Vec::with_capacity(mentions.len());
+            let (mut sent, mut pos) = (0, 0);
+            for m in &mentions {
+                if let Some(i) = text[pos..m.start].rfind(['.', '!', '?', '\n']) {
+                    sent = pos + i + 1;
+                }
+                pos = pos.max(m.start);
+                in_sentence.push((sent, m.entity));
+            }
+            for (k, m) in mentions.iter_mut().enumerate() {
                 if let Some(r) = m.readings {
-                    // The reading whose entity or cues were mentioned most recently; else the first.
+                    let here = in_sentence[k].0;
+                    // Distance (in mentions) to the nearest cue of a reading in the same sentence.
+                    let cue_here = |(e, cues): &(usize, Vec<usize>)| {
+                        // The mentions of one sentence are contiguous in `in_sentence`.
+                        let lo = in_sentence.partition_point(|&(s, _)| s < here);
+                        let hi = in_sentence.partition_point(|&(s, _)| s <= here);
+                        // Nearby mentions only: a run-on "sentence" may be a whole document.
+                        (lo.max(k.saturating_sub(CONTEXT_WINDOW))..hi.min(k + CONTEXT_WINDOW + 1))
+                            .filter(|&j| j != k && (in_sentence[j].1 == *e || cues.contains(&in_sentence[j].1)))
+                            .map(|j| j.abs_diff(k))
+                            .min()
+                    };
+                    // The reading with the nearest cue in the same sentence; else the one mentioned most recently;
+                    // else the first.
                     let recency = |(e, cues): &(usize, Vec<usize>)| {
                         std::iter::once(e).chain(cues).filter_map(|x| last_seen.get(x)).max().copied()
                     };
-                    let best =
-                        self.readings[r].iter().enumerate().filter_map(|(i, rd)| recency(rd).map(|t| (t, i))).max();
-                    m.entity = self.readings[r][best.map_or(0, |(_, i)| i)].0;
+                    let readings = &self.readings[r];
+                    let nearest = readings.iter().enumerate().filter_map(|(i, rd)| cue_here(rd).map(|d| (d, i))).min();
+                    let chosen = nearest.map(|(_, i)| i).or_else(|| {
+                        readings
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, rd)| recency(rd).map(|t| (t, i)))
+                            .max()
+                            .map(|(_, i)| i)
+                    });
+                    m.entity = readings[chosen.unwrap_or(0)].0;
                 }
                 order += 1;
                 last_seen.insert(m.entity, order);
@@ -719,7 +754,9 @@ impl Matcher {
                     let (ms, me) = (view.base[vs] as usize, view.base[ve - 1] as usize + 1);
                     let (mut fs, mut fe) = (ms, me);
                     let mut how = None;
-                    for c in list.iter().filter(|c| c.start < me && ms < c.end) {
+                    // Corrections are sorted and disjoint: only those from the first ending after `ms` can touch.
+                    let first = list.partition_point(|c| c.end <= ms);
+                    for c in list[first..].iter().take_while(|c| c.start < me) {
                         fs = fs.min(c.start);
                         fe = fe.max(c.end);
                         how = how.max(Some(c.how));
@@ -1509,6 +1546,12 @@ germany\tGPE\tGermany\t-\t-\t-
         let out = tag(&["In Germany the Communist Party grew.", "Back in Petrograd, the Communist Party met."]);
         assert_eq!(out[0][1], m("Communist Party", "kpd", "context", false));
         assert_eq!(out[1][1], m("Communist Party", "cpsu", "context", false));
+        // A cue in the same sentence, even after the name, beats an older mention.
+        let out = tag(&[
+            "Petrograd was calm.",
+            "The Communist Party of Germany's rival, the Communist Party in Germany, split.",
+        ]);
+        assert_eq!(out[1][1], m("Communist Party", "kpd", "context", false));
         assert_eq!(one("the Communist Party"), vec![m("Communist Party", "cpsu", "context", false)]);
         assert_eq!(one("a communist party"), vec![]);
     }
