@@ -3,12 +3,12 @@
 //! The modules follow the pipeline, one stage each:
 //!
 //! ```text
-//! read ──▶ normalize ──▶ strip ──▶ segment ──▶ write
-//! (RawDoc)  (NormLine)  (Classified) (Segmented) (records → annotated/*.jsonl)
+//! read ──▶ normalize ──▶ strip ──▶ segment ──▶ entities ──▶ write
+//! (RawDoc)  (NormLine)  (Classified) (Segmented) (Mention)   (records → annotated/*.jsonl)
 //! ```
 //!
-//! `pipeline` runs the stages over many documents in parallel; `rules` and `manifest` load the data files;
-//! `record` is the output contract; `cli` is the command line.
+//! `pipeline` runs the stages over many documents in parallel; `rules`, `gazetteer`, `manifest` and `tsv` load
+//! the data files; `record` is the output contract; `cli` is the command line.
 
 pub mod cli;
 pub mod entities;
