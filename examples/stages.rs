@@ -131,16 +131,18 @@ fn process_timed(raw: &RawDoc, data: &Data, time: &mut [Duration; STAGES.len()])
 
     let t = Instant::now();
     let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
+    let dates = pipeline::tag_dates(data, &segmented, &mentions);
     time[4] += t.elapsed();
 
+    let a = pipeline::Analysis { lines, classified, segmented, mentions, dates };
     let t = Instant::now();
-    let mut out = document_output(raw, &lines, &classified, &segmented, &mentions, &data.matcher);
+    let mut out = document_output(raw, &a, &data.matcher);
     time[5] += t.elapsed();
 
     let t = Instant::now();
-    for (seg, ms) in segmented.segments.iter().zip(&mentions) {
+    for (seg, ms) in a.segmented.segments.iter().zip(&a.mentions) {
         for sug in data.matcher.suggestions(&seg.text, ms) {
-            let (line, col) = seg.raw_pos(&lines, sug.at);
+            let (line, col) = seg.raw_pos(&a.lines, sug.at);
             out.suggestions.push((sug.name, sug.near, format!("{}:{line}:{col}", raw.input.doc_id)));
         }
     }

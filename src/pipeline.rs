@@ -2,6 +2,7 @@
 //! threads; a single writer appends their records in input order, so the output bytes do not depend on the
 //! number of threads.
 
+use crate::dates::{DateMention, DateTagger};
 use crate::entities::{Matcher, Mention};
 use crate::error::{ConfigError, OutputError};
 use crate::normalize::{NormLine, Normalizer};
@@ -64,6 +65,7 @@ impl std::error::Error for RunError {}
 pub struct Data {
     pub rules: Rules,
     pub matcher: Matcher,
+    pub dates: DateTagger,
 }
 
 impl Data {
@@ -71,9 +73,16 @@ impl Data {
     pub fn load(dir: &Path) -> Result<Data, Vec<ConfigError>> {
         let rules = Rules::load(dir).map_err(|e| vec![e]);
         let matcher = Matcher::load(dir);
-        match (rules, matcher) {
-            (Ok(rules), Ok(matcher)) => Ok(Data { rules, matcher }),
-            (r, m) => Err(r.err().into_iter().flatten().chain(m.err().into_iter().flatten()).collect()),
+        let dates = DateTagger::load(dir).map_err(|e| vec![e]);
+        match (rules, matcher, dates) {
+            (Ok(rules), Ok(matcher), Ok(dates)) => Ok(Data { rules, matcher, dates }),
+            (r, m, d) => Err(r
+                .err()
+                .into_iter()
+                .flatten()
+                .chain(m.err().into_iter().flatten())
+                .chain(d.err().into_iter().flatten())
+                .collect()),
         }
     }
 }
@@ -86,6 +95,8 @@ pub struct Analysis {
     pub segmented: Segmented,
     /// Entity mentions, per segment.
     pub mentions: Vec<Vec<Mention>>,
+    /// Temporal expressions, per segment.
+    pub dates: Vec<Vec<DateMention>>,
 }
 
 /// Normalise, strip, segment and tag one decoded document.
@@ -95,7 +106,21 @@ pub fn analyse(raw: &RawDoc, data: &Data) -> Analysis {
     let classified = classify(&mut lines, &data.rules, kind);
     let segmented = segment(&lines, &classified);
     let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
-    Analysis { lines, classified, segmented, mentions }
+    let dates = tag_dates(data, &segmented, &mentions);
+    Analysis { lines, classified, segmented, mentions, dates }
+}
+
+/// Temporal expressions of every segment; entity names shield the month words inside them.
+pub fn tag_dates(data: &Data, segmented: &Segmented, mentions: &[Vec<Mention>]) -> Vec<Vec<DateMention>> {
+    segmented
+        .segments
+        .iter()
+        .zip(mentions)
+        .map(|(s, ms)| {
+            let names: Vec<(usize, usize)> = ms.iter().map(|m| (m.start, m.end)).collect();
+            data.dates.tag(&s.text, &names)
+        })
+        .collect()
 }
 
 /// Split a document into raw lines (`\n`; a final terminator does not start a line) and normalise each.
@@ -111,7 +136,7 @@ pub fn normalise_lines(raw: &RawDoc) -> Vec<NormLine> {
 /// Everything one document goes through, from decoded text to serialised records.
 pub fn process(raw: &RawDoc, data: &Data) -> DocOutput {
     let a = analyse(raw, data);
-    let mut out = document_output(raw, &a.lines, &a.classified, &a.segmented, &a.mentions, &data.matcher);
+    let mut out = document_output(raw, &a, &data.matcher);
     for (seg, ms) in a.segmented.segments.iter().zip(&a.mentions) {
         for sug in data.matcher.suggestions(&seg.text, ms) {
             let (line, col) = seg.raw_pos(&a.lines, sug.at);

@@ -112,7 +112,7 @@ pub struct EntitySpan {
     pub raw: RawPos,
 }
 
-/// A temporal expression (filled by the date tagger).
+/// A temporal expression.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateSpan {
@@ -146,7 +146,7 @@ pub struct SegmentRecord {
     pub quotes: Vec<QuoteSpan>,
     /// Entity mentions, in text order (null only if the entity tagger did not run).
     pub entities: Option<Vec<EntitySpan>>,
-    /// null until the date tagger runs.
+    /// Temporal expressions, in text order (null only if the date tagger did not run).
     pub dates: Option<Vec<DateSpan>>,
 }
 

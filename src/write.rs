@@ -3,13 +3,15 @@
 //! Offsets are bytes everywhere inside the program; this module converts them to code points, once, as the
 //! records are built.
 
+use crate::dates::DateMention;
 use crate::entities::{Matcher, Mention};
 use crate::error::OutputError;
 use crate::normalize::NormLine;
+use crate::pipeline::Analysis;
 use crate::read::RawDoc;
 use crate::record::*;
 use crate::segment::{Segment, Segmented};
-use crate::strip::{Classified, LineLabel};
+use crate::strip::LineLabel;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -44,14 +46,8 @@ pub fn segment_id(doc_id: &str, index: usize) -> String {
 }
 
 /// Build every record of a processed document.
-pub fn document_output(
-    raw: &RawDoc,
-    lines: &[NormLine],
-    classified: &Classified,
-    seg: &Segmented,
-    mentions: &[Vec<Mention>],
-    matcher: &Matcher,
-) -> DocOutput {
+pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutput {
+    let (lines, classified, seg) = (a.lines.as_slice(), &a.classified, &a.segmented);
     let doc_id = raw.input.doc_id.as_str();
     let manifest = raw.input.manifest.as_ref();
     let title = manifest.map(|m| m.title.clone()).or_else(|| {
@@ -126,8 +122,8 @@ pub fn document_output(
             text,
             lines: spans,
             quotes,
-            entities: Some(entity_spans(&mentions[si], s, lines, &cp, matcher)),
-            dates: None,
+            entities: Some(entity_spans(&a.mentions[si], s, lines, &cp, matcher)),
+            dates: Some(date_spans(&a.dates[si], s, lines, &cp)),
         };
         push_json(&mut out.segments, &rec);
     }
@@ -207,6 +203,24 @@ fn entity_spans(
                 adj: m.adj,
                 variant: m.how.is_variant(),
                 candidates: m.candidates.iter().map(|&c| matcher.entities[c].id.clone()).collect(),
+                raw: RawPos { line, col },
+            }
+        })
+        .collect()
+}
+
+fn date_spans(ds: &[DateMention], s: &Segment, lines: &[NormLine], cp: &CodePoints) -> Vec<DateSpan> {
+    ds.iter()
+        .map(|d| {
+            let (line, col) = s.raw_pos(lines, d.start);
+            DateSpan {
+                start: cp.at(d.start),
+                end: cp.at(d.end),
+                kind: d.kind.as_str().to_owned(),
+                value: d.value.clone(),
+                modifier: d.modifier.clone(),
+                meta: false,
+                surface: s.text[d.start..d.end].to_owned(),
                 raw: RawPos { line, col },
             }
         })

@@ -173,6 +173,17 @@ fn line_labels_of_other_site_styles(data: &Data) {
 /// (seed file, raw line, raw column, normalised surface).
 type MentionKey = (String, u32, u32, String);
 
+/// The key of a gold row with `file`, `line`, `col` and `text`.
+fn gold_key(v: &serde_json::Value, norm: &mut Normalizer) -> MentionKey {
+    let surface = norm.line(v["text"].as_str().unwrap(), 0).text;
+    (
+        v["file"].as_str().unwrap().to_owned(),
+        v["line"].as_u64().unwrap() as u32,
+        v["col"].as_u64().unwrap() as u32,
+        surface,
+    )
+}
+
 /// Entity mentions against `gold-entities.jsonl`: a mention matches when it starts at the same raw line and
 /// column with the same surface (both normalised); its id is then checked too.
 fn entity_mentions_meet_the_floors(docs: &HashMap<String, Analysis>, data: &Data) {
@@ -182,13 +193,7 @@ fn entity_mentions_meet_the_floors(docs: &HashMap<String, Analysis>, data: &Data
     let mut gold: BTreeMap<MentionKey, (String, String, bool)> = BTreeMap::new();
     for l in text.lines() {
         let v: serde_json::Value = serde_json::from_str(l).unwrap();
-        let surface = norm.line(v["text"].as_str().unwrap(), 0).text;
-        let key = (
-            v["file"].as_str().unwrap().to_owned(),
-            v["line"].as_u64().unwrap() as u32,
-            v["col"].as_u64().unwrap() as u32,
-            surface,
-        );
+        let key = gold_key(&v, &mut norm);
         gold.insert(
             key,
             (
@@ -292,6 +297,66 @@ fn entity_mentions_meet_the_floors(docs: &HashMap<String, Analysis>, data: &Data
     assert_eq!(var_found, var_total, "every gold variant mention must be found");
 }
 
+/// Dates in segment text against `gold-dates.jsonl` (rows with `meta: false`; post and article dating lives on
+/// metadata lines, which are not segment text). Absolute expressions (date, range, decade, century) must meet the
+/// floors; relative expressions are reported.
+fn dates_in_text(docs: &HashMap<String, Analysis>) {
+    let mut norm = Normalizer::new();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/gold-dates.jsonl")).unwrap();
+    let mut gold: BTreeMap<MentionKey, (String, Option<String>)> = BTreeMap::new();
+    for l in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        if v["meta"].as_bool().unwrap() {
+            continue;
+        }
+        let key = gold_key(&v, &mut norm);
+        gold.insert(key, (v["kind"].as_str().unwrap().to_owned(), v["value"].as_str().map(str::to_owned)));
+    }
+    let mut pred: BTreeMap<MentionKey, (String, Option<String>)> = BTreeMap::new();
+    for (file, a) in docs {
+        for (seg, ds) in a.segmented.segments.iter().zip(&a.dates) {
+            for d in ds {
+                let (line, col) = seg.raw_pos(&a.lines, d.start);
+                pred.insert(
+                    (file.clone(), line, col, seg.text[d.start..d.end].to_owned()),
+                    (d.kind.as_str().to_owned(), d.value.clone()),
+                );
+            }
+        }
+    }
+    println!("\ndates in segment text against gold ({} rows with meta: false):", gold.len());
+    let mut floors_ok = true;
+    for (group, relative) in [("absolute", false), ("relative", true)] {
+        let in_group = |kind: &str| (kind == "relative") == relative;
+        let g: Vec<_> = gold.iter().filter(|(_, v)| in_group(&v.0)).collect();
+        let mut s = Prf::default();
+        let mut values_ok = 0;
+        for (k, (_, value)) in &g {
+            match pred.get(*k) {
+                Some((_, v)) => {
+                    s.tp += 1;
+                    values_ok += usize::from(v == value);
+                }
+                None => s.fn_ += 1,
+            }
+        }
+        s.fp = pred.iter().filter(|(k, v)| in_group(&v.0) && !gold.contains_key(*k)).count();
+        let value_acc = ratio(values_ok, s.tp);
+        println!(
+            "  {group:<9} P {:.3} R {:.3} F1 {:.3} (n {}), value accuracy on matched {values_ok}/{} ({value_acc:.3})",
+            s.p(),
+            s.r(),
+            s.f1(),
+            g.len(),
+            s.tp
+        );
+        if !relative {
+            floors_ok &= s.f1() >= 0.95 && value_acc >= 0.95;
+        }
+    }
+    assert!(floors_ok, "absolute dates: F1 and value accuracy must be at least 0.95");
+}
+
 fn every_post_has_the_right_author(docs: &HashMap<String, Analysis>) {
     let rows = tsv_rows(&root().join("tests/fixtures/gold-posts.tsv"));
     let mut wrong = Vec::new();
@@ -351,6 +416,7 @@ fn main() {
         ("line_labels_without_the_manifest", Box::new(|| line_labels_without_the_manifest(&data))),
         ("line_labels_of_other_site_styles", Box::new(|| line_labels_of_other_site_styles(&data))),
         ("entity_mentions_meet_the_floors", Box::new(|| entity_mentions_meet_the_floors(&docs, &data))),
+        ("dates_in_text", Box::new(|| dates_in_text(&docs))),
         ("every_post_has_the_right_author", Box::new(|| every_post_has_the_right_author(&docs))),
         ("quotes_are_attributed_to_the_quoted_poster", Box::new(|| quotes_are_attributed_to_the_quoted_poster(&docs))),
     ];
