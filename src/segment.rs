@@ -43,6 +43,8 @@ pub struct QuoteBlock {
     pub time: Option<String>,
     /// The earlier line the quote repeats, if found.
     pub source: Option<usize>,
+    /// The segment holding that line.
+    pub source_segment: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,6 +207,7 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                                 author: hc.author.clone(),
                                 time: hc.time.clone(),
                                 source: cl.quote_source,
+                                source_segment: None,
                             });
                         }
                     }
@@ -336,16 +339,18 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
 
     // Forum posts: a post that quotes another replies to it; a quoted post's author is the quote header's.
     for si in 0..segs.len() {
-        let quotes = segs[si].quotes.clone();
-        for q in &quotes {
+        for qi in 0..segs[si].quotes.len() {
+            let q = &mut segs[si].quotes[qi];
             let Some(src) = q.source.and_then(|l| kept_owner.get(&l).copied()) else { continue };
+            q.source_segment = Some(src);
+            let author = q.author.clone();
             if src == si {
                 continue;
             }
             if segs[si].reply_to.is_none() && segs[si].kind == SegKind::Post {
                 segs[si].reply_to = Some(src);
             }
-            if let Some(a) = &q.author {
+            if let Some(a) = &author {
                 segs[src].set_author(a, "quoted-as");
             }
         }

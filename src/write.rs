@@ -80,7 +80,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
             })
             .collect();
         let text = s.text.clone();
-        let span_of = |li: usize| s.lines.iter().position(|&x| x == li).map(|p| &spans[p]);
+        let span_of = |li: usize| s.lines.binary_search(&li).ok().map(|p| &spans[p]);
         let quotes = s
             .quotes
             .iter()
@@ -93,10 +93,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
                     author: q.author.clone(),
                     posted: q.time.clone(),
                     header_line: lines[q.header].raw_line,
-                    source_segment: q
-                        .source
-                        .and_then(|l| seg.segments.iter().position(|o| o.lines.contains(&l)))
-                        .map(|o| ids[o].clone()),
+                    source_segment: q.source_segment.map(|o| ids[o].clone()),
                     source_line: q.source.map(|l| lines[l].raw_line),
                     raw: first.raw,
                 })
