@@ -792,21 +792,21 @@ impl Matcher {
 
     /// The adjective rule for a singular derived form at `fs..fe` of the folded view.
     fn attributive_ok(&self, hay: &str, fs: usize, fe: usize) -> bool {
-        let next_word: String = hay[fe..]
-            .strip_prefix(' ')
-            .map(|r| r.chars().take_while(|c| c.is_alphanumeric()).collect())
-            .unwrap_or_default();
-        let prev_word: String = hay[..fs]
-            .strip_suffix(' ')
-            .map(|r| {
-                let w: String = r.chars().rev().take_while(|c| c.is_alphanumeric()).collect();
-                w.chars().rev().collect()
-            })
-            .unwrap_or_default();
-        let attributive = !next_word.is_empty() && !self.stopwords.contains(&next_word);
-        let member = matches!(prev_word.as_str(), "a" | "an" | "the");
+        // The words right after and right before the candidate, as slices of the view (no allocation).
+        let next_word = hay[fe..].strip_prefix(' ').map_or("", |r| {
+            let end = r.find(|c: char| !c.is_alphanumeric()).unwrap_or(r.len());
+            &r[..end]
+        });
+        let prev_word = hay[..fs].strip_suffix(' ').map_or("", |r| {
+            let start = r
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |i| i + r[i..].chars().next().map_or(1, char::len_utf8));
+            &r[start..]
+        });
+        let attributive = !next_word.is_empty() && !self.stopwords.contains(next_word);
+        let member = matches!(prev_word, "a" | "an" | "the");
         // A list item: "the Octobrists, or Kadet; the Trudoviks".
-        let list_item = matches!(prev_word.as_str(), "or" | "and") && hay[fe..].starts_with([',', ';', ')']);
+        let list_item = matches!(prev_word, "or" | "and") && hay[fe..].starts_with([',', ';', ')']);
         attributive || member || list_item
     }
 
