@@ -82,6 +82,8 @@ impl DateTagger {
         let mut units = Vec::new();
         let mut modifiers = HashMap::new();
         let mut deictic = Vec::new();
+        let mut weekdays = Vec::new();
+        let mut counts = Vec::new();
         for (ln, cols) in crate::tsv::rows(name, text, &["kind", "word", "value"])? {
             let err = |m: String| ConfigError::new(name, Some(ln), m);
             if cols.len() != 3 || cols[1].trim().is_empty() {
@@ -97,6 +99,8 @@ impl DateTagger {
                     modifiers.insert(word.to_lowercase(), value);
                 }
                 "relative" => deictic.push(word),
+                "weekday" => weekdays.push(word),
+                "count" => counts.push(word),
                 k => return Err(err(format!("unknown kind {k:?}"))),
             }
         }
@@ -106,7 +110,7 @@ impl DateTagger {
         };
         let month = format!(r"((?:{})\.?)", alt(months.keys().cloned().collect()));
         let modifier = format!(r"(?:(?i:the\s+)?((?i:{})))", alt(modifiers.keys().cloned().collect()));
-        let weekday = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?";
+        let weekday = format!(r"(?:(?:{})\.?,?\s+)?", alt(weekdays));
         let b = r"(?-u:\b)";
         let not_number = r"(?:[^0-9,.%']|[,.](?:[^0-9]|$)|$)"; // what may follow a year
         let rules: Vec<(String, Form)> = vec![
@@ -133,13 +137,7 @@ impl DateTagger {
                 Form::Century,
             ),
             (format!(r"(?:{modifier}\s+)?{b}{YEAR}{not_number}"), Form::Year),
-            (
-                format!(
-                    r"(?i){b}(?:(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+)({})s?\.?\s+ago{b}",
-                    alt(units)
-                ),
-                Form::Ago,
-            ),
+            (format!(r"(?i){b}(?:(\d+|{})\s+)({})s?\.?\s+ago{b}", alt(counts), alt(units)), Form::Ago),
             (format!(r"(?i){b}(?:{}){b}", alt(deictic)), Form::Deictic),
         ];
         let mut compiled = Vec::new();
