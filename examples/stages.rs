@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-const STAGES: [&str; 7] = ["read+decode", "normalise", "classify", "segment", "tag", "write", "suggest"];
+const STAGES: [&str; 7] = ["read+decode", "normalise", "classify", "segment", "tag+claims", "write", "suggest"];
 
 fn main() -> ExitCode {
     let mut dir = PathBuf::from("bench/out/corpus");
@@ -130,11 +130,9 @@ fn process_timed(raw: &RawDoc, data: &Data, time: &mut [Duration; STAGES.len()])
     time[3] += t.elapsed();
 
     let t = Instant::now();
-    let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
-    let dates = pipeline::tag_dates(data, &segmented, &mentions);
+    let a = pipeline::annotate(data, lines, classified, segmented);
     time[4] += t.elapsed();
 
-    let a = pipeline::Analysis { lines, classified, segmented, mentions, dates };
     let t = Instant::now();
     let mut out = document_output(raw, &a, &data.matcher);
     time[5] += t.elapsed();

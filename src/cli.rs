@@ -9,6 +9,7 @@ use std::path::PathBuf;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_SOME_FAILED: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_NEW_INCONSISTENCIES: u8 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,6 +64,10 @@ pub struct AnnotateArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Exit with code 3 when the run finds an inconsistency whose id is not listed in FILE (ids already
+    /// reviewed: one per line, or a previous inconsistencies.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub fail_on_new: Option<PathBuf>,
 }
 
 impl Default for AnnotateArgs {
@@ -73,6 +78,7 @@ impl Default for AnnotateArgs {
             gazetteer: PathBuf::from("gazetteer"),
             jobs: None,
             quiet: false,
+            fail_on_new: None,
         }
     }
 }
@@ -105,7 +111,37 @@ pub fn main() -> u8 {
     }
 }
 
+/// The inconsistency ids listed in a review file: one id per line, or JSON Lines records with an `id`.
+fn reviewed_ids(path: &std::path::Path) -> Result<std::collections::HashSet<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut ids = std::collections::HashSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('{') {
+            let v: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+            match v.get("id").and_then(|x| x.as_str()) {
+                Some(id) => ids.insert(id.to_owned()),
+                None => return Err(format!("{}:{}: record has no \"id\"", path.display(), i + 1)),
+            };
+        } else {
+            ids.insert(line.to_owned());
+        }
+    }
+    Ok(ids)
+}
+
 fn annotate(args: AnnotateArgs) -> u8 {
+    let reviewed = match args.fail_on_new.as_deref().map(reviewed_ids).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let opts = Options { paths: args.paths, gazetteer: args.gazetteer, out: args.out.clone(), jobs };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
@@ -130,20 +166,31 @@ fn annotate(args: AnnotateArgs) -> u8 {
                 let mb = s.bytes as f64 / 1e6;
                 let secs = s.elapsed.as_secs_f64().max(1e-9);
                 eprintln!(
-                    "marginalia: {} documents ({} ok, {} failed), {} segments, {} lines removed; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",
+                    "marginalia: {} documents ({} ok, {} failed), {} segments, {} lines removed, {} claims, {} inconsistencies; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",
                     s.documents,
                     s.ok,
                     s.failed,
                     s.segments,
                     s.removed,
+                    s.claims,
+                    s.inconsistency_ids.len(),
                     mb,
                     secs,
                     mb / secs,
                     args.out.display()
                 );
             }
+            let new: Vec<&String> = match &reviewed {
+                Some(r) => s.inconsistency_ids.iter().filter(|id| !r.contains(*id)).collect(),
+                None => Vec::new(),
+            };
+            for id in &new {
+                eprintln!("marginalia: new inconsistency {id} (see {}/REPORT.md)", args.out.display());
+            }
             if s.failed > 0 {
                 EXIT_SOME_FAILED
+            } else if !new.is_empty() {
+                EXIT_NEW_INCONSISTENCIES
             } else {
                 EXIT_OK
             }

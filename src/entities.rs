@@ -218,13 +218,7 @@ impl Matcher {
     /// `stopwords.txt`).
     pub fn load(dir: &Path) -> Result<Matcher, Vec<ConfigError>> {
         let g = Gazetteer::load(dir)?;
-        let read = |name: &str| -> Result<(String, String), Vec<ConfigError>> {
-            let p = dir.join(name);
-            let n = p.to_string_lossy().replace('\\', "/");
-            std::fs::read_to_string(&p)
-                .map(|t| (n.clone(), t))
-                .map_err(|e| vec![ConfigError::new(n, None, e.to_string())])
-        };
+        let read = |name: &str| crate::tsv::read_data(dir, name);
         let translit = read("translit.tsv")?;
         let common = read("common-words.txt")?;
         let stop = read("stopwords.txt")?;
@@ -910,6 +904,10 @@ impl Matcher {
         if acronyms.is_empty() && local.is_empty() {
             return;
         }
+        // Mentions do not overlap one another, so a token overlaps a mention only if the last mention starting
+        // before the token's end reaches past its start.
+        mentions.sort_by_key(|m| m.start);
+        let named = mentions.len();
         for (s, e) in tokens(&view.text) {
             let (ts, te) = view.source_span(text, s, e);
             let surface = &text[ts..te];
@@ -917,7 +915,8 @@ impl Matcher {
             if !(2..=6).contains(&n) || !surface.chars().all(|c| c.is_ascii_uppercase()) {
                 continue;
             }
-            if mentions.iter().any(|m| m.start < te && ts < m.end) {
+            let before = mentions[..named].partition_point(|m| m.start < te);
+            if before > 0 && mentions[before - 1].end > ts {
                 continue;
             }
             let here = local.get(surface).filter(|(end, _)| *end <= ts).map(|l| l.1);
@@ -1179,8 +1178,8 @@ fn boundary_ok(hay: &str, s: usize, e: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// Word tokens (alphanumeric runs, apostrophes inside allowed) of a folded text.
-fn tokens(t: &str) -> Vec<(usize, usize)> {
+/// Word tokens (alphanumeric runs) of a text, as byte spans.
+pub(crate) fn tokens(t: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in t.char_indices() {

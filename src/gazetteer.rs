@@ -3,7 +3,8 @@
 //! Columns: `id`, `label`, `name`, `aliases`, `derived`, `facts` (tab-separated, `-` for empty). `aliases` and
 //! `derived` are `; `-separated; an alias prefixed with `=` matches only with exactly that capitalisation (names
 //! that are also ordinary words). `derived` holds adjectival and member forms ("Trotskyist", "Bolshevik") that
-//! point to the entity. `facts` are `key=value` reference facts with ISO-like values.
+//! point to the entity. `facts` are `key[@object]=value` reference facts with ISO-like values
+//! (see [`Fact`]).
 //!
 //! Validation reports every problem with `file:line`: bad header or column count, malformed or duplicate id,
 //! unknown label, empty alias, an alias claimed by two entities (compared case- and accent-insensitively), bad
@@ -16,23 +17,61 @@ use unicode_normalization::UnicodeNormalization;
 
 pub const LABELS: [&str; 7] = ["PERSON", "ORG", "GPE", "LOC", "EVENT", "WORK", "IDEOLOGY"];
 
-pub const FACT_KEYS: [&str; 15] = [
-    "born",
-    "died",
-    "founded",
-    "dissolved",
+/// Reference fact keys: `start` and `end` of events, `signed` of treaties, `led` (a person led an organisation: `led@org=1923/1928`),
+/// and the dated-claim event types of `claim-events.tsv`, so that a fact and a claim about the same event share
+/// a name.
+pub const FACT_KEYS: [&str; 39] = [
     "start",
     "end",
-    "published",
-    "expelled",
-    "exiled",
-    "joined",
-    "elected",
-    "arrested",
-    "escaped",
     "signed",
+    "led",
+    "born",
+    "died",
     "assassinated",
+    "joined",
+    "merged",
+    "founded",
+    "dissolved",
+    "collapsed",
+    "exiled",
+    "expelled",
+    "escaped",
+    "elected_chair",
+    "held_office",
+    "came_to_power",
+    "stroke",
+    "signed_pact",
+    "published",
+    "made_statement",
+    "occurred",
+    "congress_held",
+    "convened",
+    "arrived",
+    "returned",
+    "met",
+    "opposed",
+    "supported",
+    "suppressed",
+    "removed",
+    "defeated",
+    "tried",
+    "launched",
+    "legalized",
+    "abolished",
+    "advocated",
+    "intervened",
 ];
+
+/// A reference fact: `key[@object]=value`, e.g. `born=1879-11-07`, `expelled@soviet-union=1929-02`,
+/// `led@left-opposition=1923/1928`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub key: String,
+    /// The other entity of a relation (`expelled@soviet-union`), by id.
+    pub object: Option<String>,
+    /// `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a range of two of them joined by `/`.
+    pub value: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
@@ -50,7 +89,7 @@ pub struct Entity {
     pub name: String,
     /// The name itself first, then the aliases, then the derived forms.
     pub aliases: Vec<Alias>,
-    pub facts: Vec<(String, String)>,
+    pub facts: Vec<Fact>,
     /// `file:line` of the definition.
     pub origin: String,
 }
@@ -168,20 +207,26 @@ impl Gazetteer {
                 if cols[5].trim() != "-" {
                     for f in cols[5].split(';') {
                         let f = f.trim();
-                        match f.split_once('=') {
-                            Some((k, v)) if FACT_KEYS.contains(&k.trim()) && is_iso_value(v.trim()) => {
-                                facts.push((k.trim().to_owned(), v.trim().to_owned()))
+                        let parsed = f.split_once('=').map(|(k, v)| {
+                            let (k, v) = (k.trim(), v.trim());
+                            let (key, object) = match k.split_once('@') {
+                                Some((k, o)) => (k.trim(), Some(o.trim().to_owned())),
+                                None => (k, None),
+                            };
+                            (key, object, v)
+                        });
+                        match parsed {
+                            Some((k, object, v)) if FACT_KEYS.contains(&k) && is_fact_value(v) => {
+                                facts.push(Fact { key: k.to_owned(), object, value: v.to_owned() })
                             }
-                            Some((k, _)) if !FACT_KEYS.contains(&k.trim()) => {
-                                errors.push(err(format!(
-                                    "{id}: unknown fact {:?} (known: {})",
-                                    k.trim(),
-                                    FACT_KEYS.join(", ")
-                                )));
+                            Some((k, _, _)) if !FACT_KEYS.contains(&k) => {
+                                errors.push(err(format!("{id}: unknown fact {k:?} (known: {})", FACT_KEYS.join(", "))));
                                 bad = true;
                             }
                             _ => {
-                                errors.push(err(format!("{id}: fact {f:?} must be key=YYYY[-MM[-DD]]")));
+                                errors.push(err(format!(
+                                    "{id}: fact {f:?} must be key[@object]=YYYY[-MM[-DD]][/YYYY[-MM[-DD]]]"
+                                )));
                                 bad = true;
                             }
                         }
@@ -219,6 +264,18 @@ impl Gazetteer {
                 });
             }
         }
+        for e in &g.entities {
+            for f in &e.facts {
+                if let Some(o) = f.object.as_ref().filter(|o| !g.by_id.contains_key(o.as_str())) {
+                    let (file, line) = e.origin.rsplit_once(':').unwrap_or((e.origin.as_str(), ""));
+                    errors.push(ConfigError::new(
+                        file,
+                        line.parse().ok(),
+                        format!("{}: fact {}@{o}: no entity has the id {o:?}", e.id, f.key),
+                    ));
+                }
+            }
+        }
         if errors.is_empty() {
             Ok(g)
         } else {
@@ -233,6 +290,13 @@ fn is_slug(s: &str) -> bool {
         && !s.ends_with('-')
         && !s.contains("--")
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_fact_value(v: &str) -> bool {
+    match v.split_once('/') {
+        Some((a, b)) => is_iso_value(a) && is_iso_value(b) && a <= b,
+        None => is_iso_value(v),
+    }
 }
 
 fn is_iso_value(v: &str) -> bool {
@@ -294,7 +358,7 @@ mod tests {
         assert_eq!(g.len(), 3);
         let t = g.get("leon-trotsky").unwrap();
         assert_eq!(t.aliases.len(), 3);
-        assert_eq!(t.facts[0], ("born".into(), "1879-11-07".into()));
+        assert_eq!(t.facts[0], Fact { key: "born".into(), object: None, value: "1879-11-07".into() });
         let w = g.get("white-movement").unwrap();
         assert!(w.aliases.iter().any(|a| a.text == "Whites" && a.case_sensitive));
         assert!(g.get("trotskyism").unwrap().aliases[1].derived);

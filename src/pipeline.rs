@@ -2,15 +2,19 @@
 //! threads; a single writer appends their records in input order, so the output bytes do not depend on the
 //! number of threads.
 
-use crate::dates::{DateMention, DateTagger};
+use crate::claims::{Claim, ClaimRules};
+use crate::dates::{DateContext, DateKind, DateMention, DateTagger};
 use crate::entities::{Matcher, Mention};
 use crate::error::{ConfigError, OutputError};
 use crate::normalize::{NormLine, Normalizer};
 use crate::read::{self, Input, RawDoc};
+use crate::reconcile::{reconcile, Located};
 use crate::rules::Rules;
 use crate::segment::{segment, Segmented};
-use crate::strip::{classify, Classified, DocKind};
-use crate::write::{document_output, failed_output, DocOutput, OutputSet, SuggestionTable, SUGGESTIONS};
+use crate::strip::{classify, Classified, DocKind, LineLabel};
+use crate::write::{
+    document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, SUGGESTIONS,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,6 +40,9 @@ pub struct Summary {
     pub elapsed: Duration,
     pub warnings: Vec<String>,
     pub failures: Vec<String>,
+    pub claims: usize,
+    /// Ids of the inconsistencies found, in report order.
+    pub inconsistency_ids: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -66,6 +73,7 @@ pub struct Data {
     pub rules: Rules,
     pub matcher: Matcher,
     pub dates: DateTagger,
+    pub claims: ClaimRules,
 }
 
 impl Data {
@@ -74,14 +82,16 @@ impl Data {
         let rules = Rules::load(dir).map_err(|e| vec![e]);
         let matcher = Matcher::load(dir);
         let dates = DateTagger::load(dir).map_err(|e| vec![e]);
-        match (rules, matcher, dates) {
-            (Ok(rules), Ok(matcher), Ok(dates)) => Ok(Data { rules, matcher, dates }),
-            (r, m, d) => Err(r
+        let claims = ClaimRules::load(dir);
+        match (rules, matcher, dates, claims) {
+            (Ok(rules), Ok(matcher), Ok(dates), Ok(claims)) => Ok(Data { rules, matcher, dates, claims }),
+            (r, m, d, c) => Err(r
                 .err()
                 .into_iter()
                 .flatten()
                 .chain(m.err().into_iter().flatten())
                 .chain(d.err().into_iter().flatten())
+                .chain(c.err().into_iter().flatten())
                 .collect()),
         }
     }
@@ -97,6 +107,12 @@ pub struct Analysis {
     pub mentions: Vec<Vec<Mention>>,
     /// Temporal expressions, per segment.
     pub dates: Vec<Vec<DateMention>>,
+    /// Dated claims, per segment.
+    pub claims: Vec<Vec<Claim>>,
+    /// Temporal expressions on removed lines (bylines, comment times, file names), by line index.
+    pub removed_dates: Vec<(usize, Vec<DateMention>)>,
+    /// The document's own date, from its byline, when it gives one with a year.
+    pub doc_date: Option<String>,
 }
 
 /// Normalise, strip, segment and tag one decoded document.
@@ -105,20 +121,107 @@ pub fn analyse(raw: &RawDoc, data: &Data) -> Analysis {
     let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
     let classified = classify(&mut lines, &data.rules, kind);
     let segmented = segment(&lines, &classified);
-    let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
-    let dates = tag_dates(data, &segmented, &mentions);
-    Analysis { lines, classified, segmented, mentions, dates }
+    annotate(data, lines, classified, segmented)
 }
 
-/// Temporal expressions of every segment; entity names shield the month words inside them.
-pub fn tag_dates(data: &Data, segmented: &Segmented, mentions: &[Vec<Mention>]) -> Vec<Vec<DateMention>> {
+/// Tag a segmented document: entity mentions, dates (in the text and on removed lines, resolved against the
+/// document's own date and the events named), and dated claims.
+pub fn annotate(data: &Data, lines: Vec<NormLine>, classified: Classified, segmented: Segmented) -> Analysis {
+    let mentions = data.matcher.tag_document(segmented.segments.iter().map(|s| s.text.as_str()));
+    let no_anchor = |_: usize, _: usize| None;
+    let removed_dates: Vec<(usize, Vec<DateMention>)> = classified
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.label, LineLabel::Boilerplate | LineLabel::Meta))
+        .filter_map(|(i, _)| {
+            let mut ds = data.dates.tag(&lines[i].text, &[]);
+            data.dates.resolve(&lines[i].text, &mut ds, &DateContext { doc_date: None, anchor_date: &no_anchor });
+            (!ds.is_empty()).then_some((i, ds))
+        })
+        .collect();
+    let doc_date = document_date(&segmented, &classified, &removed_dates);
+    let anchor = |si: usize, start: usize, end: usize| anchor_value(data, &segmented, &mentions, si, start, end);
+    let dates = tag_dates(data, &segmented, &mentions, doc_date.as_deref(), &anchor);
+    let claims = segmented
+        .segments
+        .iter()
+        .zip(mentions.iter().zip(&dates))
+        .map(|(s, (ms, ds))| data.claims.extract(&s.text, ms, ds, &data.matcher.entities))
+        .collect();
+    Analysis { lines, classified, segmented, mentions, dates, claims, removed_dates, doc_date }
+}
+
+/// The document's own date: the first full date (with a year) on a byline or posted-time line of its first
+/// segment.
+fn document_date(seg: &Segmented, classified: &Classified, removed: &[(usize, Vec<DateMention>)]) -> Option<String> {
+    let first = seg.segments.first()?;
+    removed
+        .iter()
+        .filter(|(i, _)| *i >= first.first && *i <= first.last)
+        .filter(|(i, _)| classified.classes[*i].label == LineLabel::Meta)
+        .flat_map(|(_, ds)| ds.iter())
+        .filter(|d| d.kind == DateKind::Date && !d.machine)
+        .filter_map(|d| d.value.clone())
+        .find(|v| !v.starts_with('X'))
+}
+
+/// How many mentions before an anchor are searched for the event it names.
+const ANCHOR_LOOKBACK: usize = 500;
+
+/// The date of an anchor noun phrase ("the revolution" in "two months before the revolution"): the start of an
+/// event named inside it, or else of the last event named before it in the segment whose name ends in the
+/// anchor's head noun ("the revolution" after "the October Revolution"), from the gazetteer's `start` facts.
+fn anchor_value(
+    data: &Data,
+    seg: &Segmented,
+    mentions: &[Vec<Mention>],
+    si: usize,
+    start: usize,
+    end: usize,
+) -> Option<String> {
+    let text = &seg.segments[si].text;
+    let entities = &data.matcher.entities;
+    let start_of =
+        |e: usize| entities[e].facts.iter().find(|f| f.key == "start" || f.key == "founded").map(|f| f.value.clone());
+    let ms = &mentions[si];
+    let first_inside = ms.partition_point(|m| m.start < start);
+    let inside = ms[first_inside..].iter().take_while(|m| m.start < end).filter(|m| m.end <= end);
+    if let Some(v) = inside.into_iter().find_map(|m| start_of(m.entity)) {
+        return Some(v);
+    }
+    let head = text[start..end].split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty())?.to_lowercase();
+    ms[..first_inside]
+        .iter()
+        .rev()
+        .take(ANCHOR_LOOKBACK)
+        .filter(|m| m.end <= start && entities[m.entity].label == "EVENT")
+        .filter(|m| text[m.start..m.end].to_lowercase().ends_with(&head))
+        .find_map(|m| start_of(m.entity))
+}
+
+/// Temporal expressions of every segment, resolved against the rest of the segment's text. Entity names shield
+/// the month words inside them. `doc_date` is the document's own date (`YYYY[-MM[-DD]]`), when known;
+/// `anchor_date(segment, start, end)` gives the date of an anchor NP (bytes of the segment's text), when the caller
+/// knows it (an event entity's date, say).
+pub fn tag_dates(
+    data: &Data,
+    segmented: &Segmented,
+    mentions: &[Vec<Mention>],
+    doc_date: Option<&str>,
+    anchor_date: &dyn Fn(usize, usize, usize) -> Option<String>,
+) -> Vec<Vec<DateMention>> {
     segmented
         .segments
         .iter()
         .zip(mentions)
-        .map(|(s, ms)| {
+        .enumerate()
+        .map(|(i, (s, ms))| {
             let names: Vec<(usize, usize)> = ms.iter().map(|m| (m.start, m.end)).collect();
-            data.dates.tag(&s.text, &names)
+            let mut dates = data.dates.tag(&s.text, &names);
+            let anchor = |start: usize, end: usize| anchor_date(i, start, end);
+            data.dates.resolve(&s.text, &mut dates, &DateContext { doc_date, anchor_date: &anchor });
+            dates
         })
         .collect()
 }
@@ -168,6 +271,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     let (tx, rx) = mpsc::sync_channel::<(usize, DocOutput)>(jobs * 2);
     let mut write_err = None;
     let mut suggestions = SuggestionTable::default();
+    let mut claims: Vec<Located> = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
@@ -194,6 +298,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
                     }
                 }
                 suggestions.add(&inputs[want].doc_id, &doc.suggestions);
+                claims.extend(doc.claims);
                 summary.segments += doc.segment_count;
                 summary.removed += doc.removed_count;
                 summary.bytes += doc.bytes;
@@ -213,6 +318,18 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
         return Err(RunError::Output(e));
     }
     out.add_file(&opts.out, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
+    let found = reconcile(&claims, &data.claims, &data.matcher.entities);
+    let mut jsonl = String::new();
+    for i in &found {
+        jsonl.push_str(&serde_json::to_string(i).expect("records serialise"));
+        jsonl.push('\n');
+    }
+    out.add_file(&opts.out, INCONSISTENCIES, &jsonl).map_err(RunError::Output)?;
+    let paths = inputs.iter().map(|i| (i.doc_id.clone(), i.display.clone())).collect();
+    let report = crate::report::render(&found, &data.matcher.entities, &paths, claims.len());
+    out.add_file(&opts.out, REPORT, &report).map_err(RunError::Output)?;
+    summary.claims = claims.len();
+    summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();
     out.commit().map_err(RunError::Output)?;
     summary.elapsed = start.elapsed();
     Ok(summary)

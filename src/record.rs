@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const OFFSET_UNIT: &str = "codepoint";
 
 /// A position in the raw file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPos {
     /// 1-based line number.
@@ -127,8 +127,94 @@ pub struct DateSpan {
     pub modifier: Option<String>,
     /// True when the expression dates the post or article rather than history.
     pub meta: bool,
+    /// A date encoded in a URL or file name (`…/1923/11/lt19231128.htm`, `IMG_20250513_112038.jpg`).
+    pub machine: bool,
+    /// For a relative expression the text pins down ("that year", "The next day"): its value.
+    pub resolved: Option<String>,
+    /// Where a date with no year of its own ("February 23", "Oct. 7") got it: `document date`, or the date
+    /// expression that supplied it with its raw line (`1917 (line 57)`).
+    pub resolved_from: Option<String>,
+    /// The anchor of an anchored relative expression ("the revolution" in "two months before the revolution").
+    pub anchor: Option<String>,
     pub surface: String,
     pub raw: RawPos,
+}
+
+/// A dated claim: an entity, an event and a date, read from one sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimSpan {
+    /// Entity id of what the claim is about.
+    pub subject: String,
+    /// Event type (`gazetteer/claim-events.tsv`): born, died, joined, expelled, founded ...
+    pub event: String,
+    /// The other entity of the event: the body joined, the country expelled from, the work published.
+    pub object: Option<String>,
+    /// Who brought the event about, when the subject is what was founded or dissolved.
+    pub agent: Option<String>,
+    /// The date's value (for a resolved relative expression, its resolved value).
+    pub value: String,
+    /// START | MID | END | APPROX
+    #[serde(rename = "mod")]
+    pub modifier: Option<String>,
+    /// The value was computed from a relative expression and its anchor ("two months before the revolution").
+    pub derived: bool,
+    /// The date expression in `text`.
+    pub start: u64,
+    pub end: u64,
+    pub surface: String,
+    /// The trigger word ("expelled", "death"); null for appositions and life spans.
+    pub trigger: Option<String>,
+    /// The sentence the claim is read from, in `text`.
+    pub evidence_start: u64,
+    pub evidence_end: u64,
+    /// Raw position of the date expression.
+    pub raw: RawPos,
+}
+
+/// One claim's side of an inconsistency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub document: String,
+    pub segment: String,
+    pub author: Option<String>,
+    pub value: String,
+    /// The claim's own event (a manner of the compared event, like "assassinated" for "died").
+    pub event: String,
+    /// The date as written.
+    pub surface: String,
+    pub derived: bool,
+    pub raw: RawPos,
+    /// The sentence the claim is read from.
+    pub evidence: String,
+    /// Whether the value fits the reference; null when there is none.
+    pub agrees_with_reference: Option<bool>,
+}
+
+/// One record of `inconsistencies.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inconsistency {
+    /// Stable across runs: a hash of kind, subject, event, object, check and the values.
+    pub id: String,
+    /// date
+    pub kind: String,
+    /// sources-disagree | against-reference | before-object-existed
+    pub check: String,
+    pub subject: String,
+    pub event: String,
+    pub object: Option<String>,
+    /// All positions come from one document.
+    pub within_source: bool,
+    /// major | minor
+    pub severity: String,
+    /// The gazetteer's reference value(s), `|`-separated; null when the gazetteer has none.
+    pub reference: Option<String>,
+    /// `file:line` of the gazetteer row holding the reference.
+    pub reference_source: Option<String>,
+    pub positions: Vec<Position>,
+    pub note: String,
 }
 
 /// One record of `segments.jsonl`.
@@ -148,6 +234,8 @@ pub struct SegmentRecord {
     pub entities: Option<Vec<EntitySpan>>,
     /// Temporal expressions, in text order (null only if the date tagger did not run).
     pub dates: Option<Vec<DateSpan>>,
+    /// Dated claims read from the text (null only if claim extraction did not run).
+    pub claims: Option<Vec<ClaimSpan>>,
 }
 
 /// One record of `removed.jsonl`: a raw line (or part of one) that is not in any segment's text.
@@ -166,6 +254,8 @@ pub struct RemovedRecord {
     pub text: String,
     /// False when only part of a kept line was removed (an inline emoji shortcode).
     pub whole_line: bool,
+    /// Temporal expressions on the line (offsets into `text`): bylines, comment times, dates in file names.
+    pub dates: Vec<DateSpan>,
 }
 
 /// A byte range of the raw file that was not valid UTF-8 and was replaced by U+FFFD.

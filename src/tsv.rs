@@ -3,6 +3,13 @@
 
 use crate::error::ConfigError;
 
+/// Read a data file of a gazetteer directory: its display name (for error messages) and its text.
+pub fn read_data(dir: &std::path::Path, name: &str) -> Result<(String, String), Vec<ConfigError>> {
+    let p = dir.join(name);
+    let n = p.to_string_lossy().replace('\\', "/");
+    std::fs::read_to_string(&p).map(|t| (n.clone(), t)).map_err(|e| vec![ConfigError::new(n, None, e.to_string())])
+}
+
 /// A data row: its line number and its tab-separated cells.
 pub type Row<'a> = (u32, Vec<&'a str>);
 

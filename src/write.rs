@@ -3,12 +3,14 @@
 //! Offsets are bytes everywhere inside the program; this module converts them to code points, once, as the
 //! records are built.
 
-use crate::dates::DateMention;
+use crate::claims::Claim;
+use crate::dates::{DateMention, Resolution};
 use crate::entities::{Matcher, Mention};
 use crate::error::OutputError;
 use crate::normalize::NormLine;
 use crate::pipeline::Analysis;
 use crate::read::RawDoc;
+use crate::reconcile::Located;
 use crate::record::*;
 use crate::segment::{Segment, Segmented};
 use crate::strip::LineLabel;
@@ -22,6 +24,10 @@ pub const STREAMS: [&str; 3] = ["documents.jsonl", "segments.jsonl", "removed.js
 /// The gazetteer maintainers' review file, written after the streams.
 pub const SUGGESTIONS: &str = "gazetteer-suggestions.tsv";
 
+/// The reconcile step's output: one inconsistency per line, and the report for reviewers.
+pub const INCONSISTENCIES: &str = "inconsistencies.jsonl";
+pub const REPORT: &str = "REPORT.md";
+
 /// The serialised records of one document, ready to append to the streams.
 #[derive(Debug, Default)]
 pub struct DocOutput {
@@ -34,6 +40,8 @@ pub struct DocOutput {
     pub failed: Option<String>,
     /// Unknown names seen in the document: (name, near-miss entity id, "document:line:col").
     pub suggestions: Vec<(String, Option<String>, String)>,
+    /// The document's dated claims, for the reconcile step.
+    pub claims: Vec<Located>,
 }
 
 fn push_json<T: serde::Serialize>(buf: &mut Vec<u8>, value: &T) {
@@ -121,7 +129,17 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
             quotes,
             entities: Some(entity_spans(&a.mentions[si], s, lines, &cp, matcher)),
             dates: Some(date_spans(&a.dates[si], s, lines, &cp)),
+            claims: Some(claim_spans(&a.claims[si], s, lines, &cp, matcher)),
         };
+        for (span, c) in rec.claims.iter().flatten().zip(&a.claims[si]) {
+            out.claims.push(Located {
+                document: doc_id.to_owned(),
+                segment: rec.id.clone(),
+                author: rec.segment.author.clone(),
+                claim: span.clone(),
+                evidence: s.text[c.sentence.0..c.sentence.1].to_owned(),
+            });
+        }
         push_json(&mut out.segments, &rec);
     }
     out.segment_count = seg.segments.len();
@@ -133,6 +151,19 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
             push_inline(&mut out, doc_id, seg, lines, &ids, r);
         }
         if matches!(c.label, LineLabel::Boilerplate | LineLabel::Meta) {
+            let l = &lines[i];
+            let dates = match a.removed_dates.binary_search_by_key(&i, |x| x.0) {
+                Ok(k) => {
+                    let cp = CodePoints::new(&l.text);
+                    let meta = c.label == LineLabel::Meta;
+                    a.removed_dates[k]
+                        .1
+                        .iter()
+                        .map(|d| date_span(d, &l.text, &cp, meta, |b| (l.raw_line, l.raw_col(b))))
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            };
             let rec = RemovedRecord {
                 document: doc_id.to_owned(),
                 segment: seg.line_segment[i].map(|s| ids[s].clone()),
@@ -141,6 +172,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
                 rule: c.rule.clone(),
                 text: lines[i].text.clone(),
                 whole_line: true,
+                dates,
             };
             push_json(&mut out.removed, &rec);
             out.removed_count += 1;
@@ -207,17 +239,58 @@ fn entity_spans(
 }
 
 fn date_spans(ds: &[DateMention], s: &Segment, lines: &[NormLine], cp: &CodePoints) -> Vec<DateSpan> {
-    ds.iter()
-        .map(|d| {
-            let (line, col) = s.raw_pos(lines, d.start);
-            DateSpan {
-                start: cp.at(d.start),
-                end: cp.at(d.end),
-                kind: d.kind.as_str().to_owned(),
-                value: d.value.clone(),
-                modifier: d.modifier.clone(),
-                meta: false,
-                surface: s.text[d.start..d.end].to_owned(),
+    ds.iter().map(|d| date_span(d, &s.text, cp, false, |b| s.raw_pos(lines, b))).collect()
+}
+
+/// A date record. `meta`: the expression dates the post (a byline, a comment time); a date in a file name or
+/// URL is metadata wherever it stands.
+fn date_span(
+    d: &DateMention,
+    text: &str,
+    cp: &CodePoints,
+    meta: bool,
+    raw_pos: impl Fn(usize) -> (u32, u32),
+) -> DateSpan {
+    let (line, col) = raw_pos(d.start);
+    let resolved_from = d.resolved_from.as_ref().map(|r| match r {
+        Resolution::DocumentDate => "document date".to_owned(),
+        Resolution::Text { start, end } => format!("{} (line {})", &text[*start..*end], raw_pos(*start).0),
+    });
+    DateSpan {
+        start: cp.at(d.start),
+        end: cp.at(d.end),
+        kind: d.kind.as_str().to_owned(),
+        value: d.value.clone(),
+        modifier: d.modifier.clone(),
+        meta: meta || d.machine,
+        machine: d.machine,
+        resolved: d.resolved.clone(),
+        resolved_from,
+        anchor: d.anchor.map(|(a, b)| text[a..b].to_owned()),
+        surface: text[d.start..d.end].to_owned(),
+        raw: RawPos { line, col },
+    }
+}
+
+fn claim_spans(cs: &[Claim], s: &Segment, lines: &[NormLine], cp: &CodePoints, matcher: &Matcher) -> Vec<ClaimSpan> {
+    let id = |e: usize| matcher.entities[e].id.clone();
+    cs.iter()
+        .map(|c| {
+            let (line, col) = s.raw_pos(lines, c.date.0);
+            ClaimSpan {
+                subject: id(c.subject),
+                event: c.event.clone(),
+                object: c.object.map(id),
+                agent: c.agent.map(id),
+                value: c.value.clone(),
+                modifier: c.modifier.clone(),
+                derived: c.derived,
+                start: cp.at(c.date.0),
+                end: cp.at(c.date.1),
+                surface: s.text[c.date.0..c.date.1].to_owned(),
+                trigger: c.trigger.map(|(a, b)| s.text[a..b].to_owned()),
+                evidence_start: cp.at(c.sentence.0),
+                evidence_end: cp.at(c.sentence.1),
                 raw: RawPos { line, col },
             }
         })
@@ -262,6 +335,7 @@ fn push_inline(
         rule: r.rule.to_owned(),
         text: r.text.clone(),
         whole_line: false,
+        dates: Vec::new(),
     };
     push_json(&mut out.removed, &rec);
 }

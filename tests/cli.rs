@@ -34,7 +34,15 @@ fn jsonl(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-const STREAMS: [&str; 4] = ["documents.jsonl", "segments.jsonl", "removed.jsonl", "gazetteer-suggestions.tsv"];
+/// Every file a run writes into its output directory.
+const STREAMS: [&str; 6] = [
+    "documents.jsonl",
+    "segments.jsonl",
+    "removed.jsonl",
+    "gazetteer-suggestions.tsv",
+    "inconsistencies.jsonl",
+    "REPORT.md",
+];
 
 /// A copy of the repository's gazetteer directory, to edit in a test.
 fn gazetteer_copy() -> tempfile::TempDir {
@@ -153,6 +161,16 @@ fn bad_inputs_are_reported_and_the_rest_is_written() {
 
     let removed = jsonl(&out.path().join("removed.jsonl"));
     assert!(removed.iter().any(|r| r["document"] == "d-crlf" && r["rule"] == "share-button" && r["raw"]["line"] == 4));
+
+    // A run with failed documents still writes every file; no inconsistency points into a failed document.
+    for s in STREAMS {
+        assert!(out.path().join(s).is_file(), "{s} not written");
+    }
+    for item in jsonl(&out.path().join("inconsistencies.jsonl")) {
+        for p in item["positions"].as_array().unwrap() {
+            assert_eq!(doc(p["document"].as_str().unwrap())["status"], "ok", "{item}");
+        }
+    }
 }
 
 #[test]
@@ -170,6 +188,63 @@ fn stdin_is_a_document() {
     let segs = jsonl(&out.path().join("segments.jsonl"));
     assert_eq!(segs[0]["id"], "stdin:0000");
     assert_eq!(segs[0]["source"]["path"], "-");
+    let claim = &segs[0]["claims"][0];
+    assert_eq!(
+        (&claim["subject"], &claim["event"], &claim["value"], &claim["surface"]),
+        (&"leon-trotsky".into(), &"exiled".into(), &"1928".into(), &"1928".into()),
+        "{}",
+        segs[0]["claims"]
+    );
+    // One claim contradicts nothing: the stream is written, empty, and the report says so.
+    assert_eq!(std::fs::read_to_string(out.path().join("inconsistencies.jsonl")).unwrap(), "");
+    assert!(std::fs::read_to_string(out.path().join("REPORT.md")).unwrap().starts_with("# "));
+}
+
+/// Two documents that disagree on a date: one inconsistency, with a position in each, listed in the report.
+#[test]
+fn sources_that_disagree_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Trotsky was born in 1879 in Yanovka.\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "Trotsky was born in 1877 in Yanovka.\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = annotate(&[dir.path()], out.path(), &["--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items = jsonl(&out.path().join("inconsistencies.jsonl"));
+    let born: Vec<&serde_json::Value> =
+        items.iter().filter(|i| i["subject"] == "leon-trotsky" && i["event"] == "born").collect();
+    assert_eq!(born.len(), 1, "{items:?}");
+    let item = born[0];
+    assert_eq!(item["check"], "sources-disagree");
+    assert_eq!(item["within_source"], false);
+    let positions: Vec<(&str, &str)> = item["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["segment"].as_str().unwrap(), p["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(positions, [("a:0000", "1879"), ("b:0000", "1877")]);
+    let report = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
+    assert!(report.contains(item["id"].as_str().unwrap()), "{report}");
+}
+
+/// An event that may happen many times (an exile) is checked claim by claim against the reference; the same
+/// wrong date written twice must still give records with distinct ids (or one record with both positions).
+#[test]
+fn inconsistency_ids_are_unique_when_a_wrong_date_is_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "Stalin had Trotsky exiled to Kazakhstan in 1930.";
+    std::fs::write(dir.path().join("a.txt"), format!("{line}\n\nPeople repeat that {line}\n")).unwrap();
+    std::fs::write(dir.path().join("b.txt"), format!("{line}\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = annotate(&[dir.path()], out.path(), &["--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items = jsonl(&out.path().join("inconsistencies.jsonl"));
+    assert!(!items.is_empty(), "1930 is against the reference (exiled@kazakhstan=1928-01)");
+    let mut ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate ids in {items:#?}");
 }
 
 #[test]
@@ -193,8 +268,11 @@ fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output(
     text.push_str("broken-rule\tboilerplate\t-\t5\t(?i)^share (this\n");
     std::fs::write(&bp, text).unwrap();
 
+    // A previous run's output, every file of it: a failed run must leave each one as it was.
     let out = tempfile::tempdir().unwrap();
-    std::fs::write(out.path().join("segments.jsonl"), "previous run\n").unwrap();
+    for s in STREAMS {
+        std::fs::write(out.path().join(s), format!("previous run: {s}\n")).unwrap();
+    }
     let raw = root().join("raw");
     let o = marginalia(&[
         raw.to_str().unwrap(),
@@ -206,7 +284,10 @@ fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output(
     assert_eq!(o.status.code(), Some(2));
     let want = format!("boilerplate.tsv:{}: bad pattern", lines + 1);
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(out.path().join("segments.jsonl")).unwrap(), "previous run\n");
+    for s in STREAMS {
+        assert_eq!(std::fs::read_to_string(out.path().join(s)).unwrap(), format!("previous run: {s}\n"), "{s}");
+    }
+    assert_eq!(dir_names(out.path()), sorted(&STREAMS), "the failed run left files behind");
 
     let o = marginalia(&["gazetteer", "check", "--gazetteer", gaz.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -219,12 +300,31 @@ fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output(
 fn no_temporary_files_are_left_behind() {
     let out = tempfile::tempdir().unwrap();
     assert!(annotate(&[&root().join("raw")], out.path(), &["--quiet"]).status.success());
+    assert_eq!(dir_names(out.path()), sorted(&STREAMS));
+    // A second run into the same directory replaces every file (inconsistencies.jsonl and REPORT.md included),
+    // again through temporary files that do not stay.
+    for s in STREAMS {
+        std::fs::write(out.path().join(s), "stale\n").unwrap();
+    }
+    assert!(annotate(&[&root().join("raw")], out.path(), &["--quiet"]).status.success());
+    assert_eq!(dir_names(out.path()), sorted(&STREAMS));
+    for s in STREAMS {
+        assert_ne!(std::fs::read_to_string(out.path().join(s)).unwrap(), "stale\n", "{s} was not replaced");
+    }
+}
+
+/// The names of the entries of `dir`, sorted.
+fn dir_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> =
-        std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    let mut want: Vec<String> = STREAMS.iter().map(|s| s.to_string()).collect();
-    want.sort();
-    assert_eq!(names, want);
+    names
+}
+
+fn sorted(names: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
 }
 
 #[test]

@@ -3,20 +3,24 @@
 //! The binary is run once on the repository's `raw/` (into a temporary directory); every line of every stream is
 //! then validated against its JSON Schema in `docs/schema/`, round-tripped through the serde types of
 //! `marginalia::record`, and checked for what neither can express: offsets that point at the right text and the
-//! right raw characters, and record counts that add up.
+//! right raw characters, record counts that add up, claims that name gazetteer entities and known events, and
+//! inconsistencies whose positions are claims of `segments.jsonl`.
 
-use marginalia::record::{DateSpan, DocumentRecord, EntitySpan, RawPos, RemovedRecord, SegmentRecord};
+use marginalia::gazetteer::Gazetteer;
+use marginalia::record::{
+    ClaimSpan, DateSpan, DocumentRecord, EntitySpan, Inconsistency, RawPos, RemovedRecord, SegmentRecord,
+};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
-/// The three streams, by base name: `<name>.jsonl` is checked against `docs/schema/<name>.schema.json`.
-const STREAMS: [&str; 3] = ["documents", "segments", "removed"];
+/// The JSON Lines streams, by base name: `<name>.jsonl` is checked against `docs/schema/<name>.schema.json`.
+const STREAMS: [&str; 4] = ["documents", "segments", "removed", "inconsistencies"];
 
 /// How many schema errors to print before giving up.
 const MAX_ERRORS: usize = 10;
@@ -25,9 +29,11 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The lines of the three output streams of one run of the binary on `raw/`.
+/// The lines of the output streams of one run of the binary on `raw/`.
 struct Output {
     streams: BTreeMap<&'static str, Vec<String>>,
+    /// `REPORT.md`.
+    report: String,
 }
 
 impl Output {
@@ -45,6 +51,10 @@ impl Output {
 
     fn removed(&self) -> Vec<RemovedRecord> {
         self.lines("removed").iter().map(|l| parse(l)).collect()
+    }
+
+    fn inconsistencies(&self) -> Vec<Inconsistency> {
+        self.lines("inconsistencies").iter().map(|l| parse(l)).collect()
     }
 }
 
@@ -99,7 +109,13 @@ fn output() -> &'static Output {
             streams.insert(name, lines);
         }
         assert!(!streams["segments"].is_empty(), "no segments written: the checks below would prove nothing");
-        Output { streams }
+        assert!(
+            !streams["inconsistencies"].is_empty(),
+            "no inconsistencies written: the checks below would prove nothing"
+        );
+        let report = dir.path().join("REPORT.md");
+        let report = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{}: {e}", report.display()));
+        Output { streams, report }
     })
 }
 
@@ -210,6 +226,23 @@ fn every_record_matches_its_schema() {
 }
 
 /// A real segment record with at least one quote, as a JSON value.
+/// An edit that breaks a valid record in one way.
+type Breakage = fn(&mut Value);
+
+/// Every case breaks `good` in one way; the schema must reject each broken record.
+fn assert_rejects(validator: &jsonschema::Validator, good: &Value, cases: Vec<(&str, Breakage)>, schema: &str) {
+    let mut accepted = Vec::new();
+    for (name, breakage) in cases {
+        let mut bad = good.clone();
+        breakage(&mut bad);
+        assert_ne!(&bad, good, "case '{name}' changed nothing");
+        if validator.is_valid(&bad) {
+            accepted.push(name);
+        }
+    }
+    assert!(accepted.is_empty(), "the {schema} schema accepts broken records: {accepted:?}");
+}
+
 fn sample_segment() -> Value {
     let out = output();
     let line = out
@@ -228,7 +261,6 @@ fn schema_rejects_broken_segments() {
     let errors = schema_errors(&validator, &good);
     assert!(errors.is_empty(), "the unbroken sample is invalid: {errors:?}");
 
-    type Breakage = fn(&mut Value);
     let cases: Vec<(&str, Breakage)> = vec![
         ("extra top-level key", |v| v["extra"] = json!(1)),
         ("extra key in segment", |v| v["segment"]["extra"] = json!(null)),
@@ -259,25 +291,60 @@ fn schema_rejects_broken_segments() {
                 "match": "exact", "score": 1.0, "adj": false, "variant": false, "candidates": [],
                 "raw": {"line": 1, "col": 0}}])
         }),
-        ("unknown date modifier", |v| {
-            v["dates"] = json!([{"start": 0, "end": 4, "kind": "date", "value": "1917", "mod": "LATE",
-                "meta": false, "surface": "1917", "raw": {"line": 1, "col": 0}}])
+        ("unknown date modifier", |v| v["dates"] = json!([date_json(|d| d["mod"] = json!("LATE"))])),
+        ("date without machine", |v| {
+            v["dates"] = json!([date_json(|d| drop(d.as_object_mut().unwrap().remove("machine")))])
         }),
+        ("date machine as a string", |v| v["dates"] = json!([date_json(|d| d["machine"] = json!("false"))])),
+        ("date value in words", |v| v["dates"] = json!([date_json(|d| d["value"] = json!("July 1917"))])),
+        ("date value with month 13", |v| v["dates"] = json!([date_json(|d| d["value"] = json!("1917-13"))])),
+        ("date resolved to a year-less value", |v| {
+            v["dates"] = json!([date_json(|d| d["resolved"] = json!("XXXX-10"))])
+        }),
+        ("date resolved_from without a line", |v| {
+            v["dates"] = json!([date_json(|d| d["resolved_from"] = json!("1917"))])
+        }),
+        ("empty date anchor", |v| v["dates"] = json!([date_json(|d| d["anchor"] = json!(""))])),
+        ("missing claims (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("claims"))),
+        ("claims as an object", |v| v["claims"] = json!({})),
+        ("claim as a tuple", |v| v["claims"] = json!([["leon-trotsky", "born", "1879"]])),
+        ("extra key in a claim", |v| v["claims"] = json!([claim_json(|c| c["confidence"] = json!(1.0))])),
+        ("claim without evidence_end", |v| {
+            v["claims"] = json!([claim_json(|c| drop(c.as_object_mut().unwrap().remove("evidence_end")))])
+        }),
+        ("unknown claim event", |v| v["claims"] = json!([claim_json(|c| c["event"] = json!("won"))])),
+        ("claim event in another spelling", |v| v["claims"] = json!([claim_json(|c| c["event"] = json!("Born"))])),
+        ("claim subject as a name", |v| v["claims"] = json!([claim_json(|c| c["subject"] = json!("Leon Trotsky"))])),
+        ("claim object as a list", |v| v["claims"] = json!([claim_json(|c| c["object"] = json!(["soviet-union"]))])),
+        ("claim value without a year", |v| v["claims"] = json!([claim_json(|c| c["value"] = json!("XXXX-10"))])),
+        ("claim value null", |v| v["claims"] = json!([claim_json(|c| c["value"] = Value::Null)])),
+        ("claim derived as a number", |v| v["claims"] = json!([claim_json(|c| c["derived"] = json!(0))])),
+        ("claim evidence_start negative", |v| v["claims"] = json!([claim_json(|c| c["evidence_start"] = json!(-1))])),
+        ("unknown claim modifier", |v| v["claims"] = json!([claim_json(|c| c["mod"] = json!("LATE"))])),
     ];
-    let mut accepted = Vec::new();
-    for (name, breakage) in cases {
-        let mut bad = good.clone();
-        breakage(&mut bad);
-        assert_ne!(bad, good, "case '{name}' changed nothing");
-        if validator.is_valid(&bad) {
-            accepted.push(name);
-        }
-    }
-    assert!(accepted.is_empty(), "the segments schema accepts broken records: {accepted:?}");
+    assert_rejects(&validator, &good, cases, "segments");
 }
 
-/// `entities` and `dates` are null in today's output; the schema must still accept them as the serde types
-/// serialise them.
+/// A valid date span as JSON, changed by `edit` (for the schema tests).
+fn date_json(edit: fn(&mut Value)) -> Value {
+    let mut d = json!({"start": 0, "end": 4, "kind": "date", "value": "1917", "mod": null, "meta": false,
+        "machine": false, "resolved": null, "resolved_from": null, "anchor": null, "surface": "1917",
+        "raw": {"line": 1, "col": 0}});
+    edit(&mut d);
+    d
+}
+
+/// A valid claim as JSON, changed by `edit` (for the schema tests).
+fn claim_json(edit: fn(&mut Value)) -> Value {
+    let mut c = json!({"subject": "leon-trotsky", "event": "expelled", "object": "soviet-union", "agent": null,
+        "value": "1929-02", "mod": null, "derived": false, "start": 10, "end": 23, "surface": "February 1929",
+        "trigger": "expelled", "evidence_start": 0, "evidence_end": 24, "raw": {"line": 1, "col": 10}});
+    edit(&mut c);
+    c
+}
+
+/// The schema must accept every shape of entity, date and claim span the serde types can write, not only those
+/// that today's output happens to hold.
 #[test]
 fn schema_accepts_filled_entities_and_dates() {
     let validator = validator("segments");
@@ -297,40 +364,116 @@ fn schema_accepts_filled_entities_and_dates() {
         raw,
     }]);
     rec.dates = Some(vec![
+        date(10, "date", Some("1917"), None, "1917"),
+        date(20, "decade", Some("193X"), Some("APPROX"), "around the 30s"),
+        DateSpan { meta: true, ..date(40, "relative", None, None, "2 hours ago") },
+        date(60, "century", Some("18XX"), Some("START"), "the early 19th century"),
+        date(90, "range", Some("1918/1925"), None, "1918-25"),
+        date(100, "range", Some("10XX/11XX"), None, "11th-12th centuries"),
+        date(130, "date", Some("XXXX-10-07"), None, "Oct. 7"),
         DateSpan {
+            resolved_from: Some("document date".into()),
+            ..date(140, "date", Some("2023-10-07"), None, "Oct. 7")
+        },
+        DateSpan {
+            resolved_from: Some("July 1917 (line 75)".into()),
+            ..date(150, "date", Some("1917-02-23"), None, "February 23")
+        },
+        DateSpan {
+            resolved: Some("1917-09".into()),
+            anchor: Some("the revolution".into()),
+            ..date(170, "relative", None, None, "two months before the revolution")
+        },
+        DateSpan { resolved: Some("191X".into()), ..date(210, "relative", None, None, "that decade") },
+        DateSpan { meta: true, machine: true, ..date(230, "date", Some("1923-11-28"), None, "19231128") },
+    ]);
+    rec.claims = Some(vec![
+        ClaimSpan {
+            subject: "leon-trotsky".into(),
+            event: "expelled".into(),
+            object: Some("soviet-union".into()),
+            agent: Some("joseph-stalin".into()),
+            value: "1929-02".into(),
+            modifier: Some("END".into()),
+            derived: false,
             start: 10,
-            end: 14,
-            kind: "date".into(),
-            value: Some("1917".into()),
-            modifier: None,
-            meta: false,
-            surface: "1917".into(),
+            end: 23,
+            surface: "February 1929".into(),
+            trigger: Some("expelled".into()),
+            evidence_start: 0,
+            evidence_end: 30,
             raw,
         },
-        DateSpan {
-            start: 20,
-            end: 34,
-            kind: "decade".into(),
-            value: Some("193X".into()),
-            modifier: Some("APPROX".into()),
-            meta: false,
-            surface: "around the 30s".into(),
+        ClaimSpan {
+            subject: "leon-trotsky".into(),
+            event: "joined".into(),
+            value: "1917-09".into(),
+            derived: true,
+            surface: "two months before the revolution".into(),
             raw,
+            ..ClaimSpan::default()
         },
-        DateSpan {
-            start: 40,
-            end: 51,
-            kind: "relative".into(),
-            value: None,
-            modifier: None,
-            meta: true,
-            surface: "2 hours ago".into(),
+        ClaimSpan {
+            subject: "allied-intervention-in-the-russian-civil-war".into(),
+            event: "occurred".into(),
+            value: "1918/1922".into(),
+            surface: "1918-22".into(),
             raw,
+            ..ClaimSpan::default()
+        },
+        ClaimSpan {
+            subject: "x".into(),
+            event: "occurred".into(),
+            value: "10XX/11XX".into(),
+            surface: "11th-12th centuries".into(),
+            raw,
+            ..ClaimSpan::default()
         },
     ]);
     let value = serde_json::to_value(&rec).unwrap();
     let errors = schema_errors(&validator, &value);
-    assert!(errors.is_empty(), "a record with entities and dates is rejected: {errors:?}");
+    assert!(errors.is_empty(), "a record with entities, dates and claims is rejected: {errors:?}");
+
+    // `claims` is null only if claim extraction did not run, but the type allows it.
+    rec.claims = None;
+    let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
+    assert!(errors.is_empty(), "a record with claims null is rejected: {errors:?}");
+
+    // A removed record with dates (a byline, a file name).
+    let removed = RemovedRecord {
+        document: "doc".into(),
+        segment: Some("doc:0000".into()),
+        raw,
+        label: "meta".into(),
+        rule: "byline".into(),
+        text: "Fri, Jan 19, 2024".into(),
+        whole_line: true,
+        dates: vec![
+            DateSpan { meta: true, ..date(0, "date", Some("2024-01-19"), None, "Fri, Jan 19, 2024") },
+            DateSpan { meta: true, ..date(0, "relative", None, None, "2 hours ago") },
+            DateSpan { meta: true, ..date(0, "date", Some("XXXX-10"), None, "8 Oct 16") },
+        ],
+    };
+    let errors = schema_errors(&self::validator("removed"), &serde_json::to_value(&removed).unwrap());
+    assert!(errors.is_empty(), "a removed record with dates is rejected: {errors:?}");
+}
+
+/// A date span at `start` with no resolution, anchor or machine flag.
+fn date(start: u64, kind: &str, value: Option<&str>, modifier: Option<&str>, surface: &str) -> DateSpan {
+    DateSpan {
+        start,
+        end: start + surface.chars().count() as u64,
+        kind: kind.into(),
+        value: value.map(str::to_owned),
+        modifier: modifier.map(str::to_owned),
+        meta: false,
+        machine: false,
+        resolved: None,
+        resolved_from: None,
+        anchor: None,
+        surface: surface.into(),
+        raw: RawPos { line: 1, col: 0 },
+    }
 }
 
 #[test]
@@ -364,6 +507,7 @@ fn records_round_trip_through_the_serde_types() {
     check::<DocumentRecord>("documents", out.lines("documents"), &mut report);
     check::<SegmentRecord>("segments", out.lines("segments"), &mut report);
     check::<RemovedRecord>("removed", out.lines("removed"), &mut report);
+    check::<Inconsistency>("inconsistencies", out.lines("inconsistencies"), &mut report);
     assert!(report.is_empty(), "{report}");
 }
 
@@ -582,4 +726,392 @@ fn record_counts_add_up() {
         }
     }
     assert!(problems.is_empty(), "accounting problems:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn schema_rejects_broken_inconsistencies() {
+    let validator = validator("inconsistencies");
+    let good: Value = parse(output().lines("inconsistencies").first().expect("an inconsistency record"));
+    let errors = schema_errors(&validator, &good);
+    assert!(errors.is_empty(), "the unbroken sample is invalid: {errors:?}");
+
+    let cases: Vec<(&str, Breakage)> = vec![
+        ("extra top-level key", |v| v["extra"] = json!(1)),
+        ("extra key in a position", |v| v["positions"][0]["extra"] = json!(null)),
+        ("missing note", |v| drop(v.as_object_mut().unwrap().remove("note"))),
+        ("missing object (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("object"))),
+        ("missing position evidence", |v| drop(v["positions"][0].as_object_mut().unwrap().remove("evidence"))),
+        ("id without the kind prefix", |v| v["id"] = json!("e7276d003df1")),
+        ("id with uppercase hex", |v| v["id"] = json!("date-E7276D003DF1")),
+        ("id too short", |v| v["id"] = json!("date-e7276d")),
+        ("kind not (yet) known", |v| v["kind"] = json!("stance")),
+        ("unknown check", |v| v["check"] = json!("looks-odd")),
+        ("unknown severity", |v| v["severity"] = json!("critical")),
+        ("unknown event", |v| v["event"] = json!("won")),
+        ("unknown position event", |v| v["positions"][0]["event"] = json!("won")),
+        ("subject as a name", |v| v["subject"] = json!("Leon Trotsky")),
+        ("within_source as a string", |v| v["within_source"] = json!("true")),
+        ("no positions", |v| v["positions"] = json!([])),
+        ("position as a tuple", |v| v["positions"][0] = json!(["doc", "doc:0000", "1917"])),
+        ("position segment without an index", |v| v["positions"][0]["segment"] = json!("doc")),
+        ("position value in words", |v| v["positions"][0]["value"] = json!("in 1917")),
+        ("position value without a year", |v| v["positions"][0]["value"] = json!("XXXX-10")),
+        ("position raw line 0", |v| v["positions"][0]["raw"]["line"] = json!(0)),
+        ("agrees_with_reference as a string", |v| v["positions"][0]["agrees_with_reference"] = json!("yes")),
+        ("reference in words", |v| v["reference"] = json!("about 1917")),
+        ("reference joined by a comma", |v| v["reference"] = json!("1902, 1907")),
+        ("reference as a list", |v| v["reference"] = json!(["1902", "1907"])),
+        ("reference_source without a line", |v| v["reference_source"] = json!("gazetteer/entities/people.tsv")),
+        ("empty note", |v| v["note"] = json!("")),
+    ];
+    assert_rejects(&validator, &good, cases, "inconsistencies");
+
+    // What the serde type can write and the data allows: no object, no reference, several reference values.
+    let mut rec: Inconsistency = serde_json::from_value(good).unwrap();
+    rec.object = None;
+    rec.reference = None;
+    rec.reference_source = None;
+    rec.positions.iter_mut().for_each(|p| p.agrees_with_reference = None);
+    let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
+    assert!(errors.is_empty(), "an inconsistency without object or reference is rejected: {errors:?}");
+    rec.reference = Some("1902 | 1907 | 1917-03-08/1917-03-16".into());
+    rec.reference_source = Some("/tmp/gaz/entities/people.tsv:6".into());
+    let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
+    assert!(errors.is_empty(), "an inconsistency with several reference values is rejected: {errors:?}");
+}
+
+/// The text of `text` from code point `start` to `end`, or `None` when the range is not within it.
+fn slice(text: &[char], start: u64, end: u64) -> Option<String> {
+    (start <= end && end <= text.len() as u64).then(|| text[start as usize..end as usize].iter().collect())
+}
+
+/// The gazetteer the output was made with.
+fn gazetteer() -> &'static Gazetteer {
+    static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
+    GAZETTEER.get_or_init(|| {
+        Gazetteer::load(&root().join("gazetteer")).unwrap_or_else(|e| panic!("the gazetteer does not load: {e:?}"))
+    })
+}
+
+/// The rows of `gazetteer/claim-events.tsv`: event → the event it is a manner of (`same_as`), if any.
+fn claim_events() -> BTreeMap<String, Option<String>> {
+    let path = root().join("gazetteer/claim-events.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rows = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    assert!(rows.next().is_some_and(|h| h.starts_with("event\t")), "claim-events.tsv: no header");
+    let events: BTreeMap<String, Option<String>> = rows
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols[0].to_owned(), cols.get(1).filter(|&&s| s != "-").map(|s| s.to_string()))
+        })
+        .collect();
+    assert!(!events.is_empty(), "claim-events.tsv lists no events");
+    events
+}
+
+#[test]
+fn event_enums_match_claim_events_tsv() {
+    let events: Vec<Value> = claim_events().into_keys().map(Value::from).collect();
+    let mut events_sorted = events.clone();
+    events_sorted.sort_by_key(|v| v.to_string());
+    for name in ["segments", "inconsistencies"] {
+        let mut listed = schema(name)["$defs"]["event"]["enum"].as_array().cloned().unwrap_or_default();
+        listed.sort_by_key(|v| v.to_string());
+        assert_eq!(listed, events_sorted, "docs/schema/{name}.schema.json: $defs/event is not claim-events.tsv");
+    }
+}
+
+#[test]
+fn spans_match_their_surface_and_raw_source() {
+    let out = output();
+    let mut raws = RawFiles::default();
+    let mut problems = Vec::new();
+    for rec in out.segments() {
+        let text: Vec<char> = rec.text.chars().collect();
+        let path = rec.source.path.as_str();
+        let mut check = |what: String, start: u64, end: u64, surface: &str, raw: RawPos| {
+            match slice(&text, start, end) {
+                Some(s) if s == surface => {}
+                Some(s) => problems.push(format!("{what}: text[{start}..{end}] is {s:?}, surface is {surface:?}")),
+                None => {
+                    problems.push(format!("{what}: {start}..{end} is not within text of {} code points", text.len()))
+                }
+            }
+            if start < end && (end as usize) <= text.len() {
+                check_source(&mut raws, path, raw, text[start as usize], &what, &mut problems);
+            }
+        };
+        for (k, e) in rec.entities.iter().flatten().enumerate() {
+            check(format!("{} entities[{k}]", rec.id), e.start, e.end, &e.surface, e.raw);
+        }
+        for (k, d) in rec.dates.iter().flatten().enumerate() {
+            check(format!("{} dates[{k}]", rec.id), d.start, d.end, &d.surface, d.raw);
+        }
+        for (k, c) in rec.claims.iter().flatten().enumerate() {
+            check(format!("{} claims[{k}]", rec.id), c.start, c.end, &c.surface, c.raw);
+        }
+        for (k, d) in rec.dates.iter().flatten().enumerate() {
+            date_fields(&format!("{} dates[{k}]", rec.id), d, &mut problems);
+        }
+    }
+    let documents = out.documents();
+    for (i, rec) in out.removed().iter().enumerate() {
+        let what = format!("removed.jsonl:{}", i + 1);
+        let text: Vec<char> = rec.text.chars().collect();
+        let Some(doc) = documents.iter().find(|d| d.document == rec.document) else { continue };
+        for (k, d) in rec.dates.iter().enumerate() {
+            let what = format!("{what} dates[{k}]");
+            match slice(&text, d.start, d.end) {
+                Some(s) if s == d.surface => {}
+                Some(s) => {
+                    problems.push(format!("{what}: text[{}..{}] is {s:?}, surface is {:?}", d.start, d.end, d.surface))
+                }
+                None => problems.push(format!("{what}: {}..{} is not within text {:?}", d.start, d.end, rec.text)),
+            }
+            if d.raw.line != rec.raw.line {
+                problems.push(format!("{what}: raw line {} is not the removed line {}", d.raw.line, rec.raw.line));
+            }
+            if d.start < d.end && (d.end as usize) <= text.len() {
+                check_source(&mut raws, &doc.path, d.raw, text[d.start as usize], &what, &mut problems);
+            }
+            date_fields(&what, d, &mut problems);
+        }
+        if !rec.whole_line && !rec.dates.is_empty() {
+            problems.push(format!("{what}: an inline removal with dates"));
+        }
+    }
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "span problems:\n{}", problems.join("\n"));
+}
+
+/// What a date span's fields say about each other.
+fn date_fields(what: &str, d: &DateSpan, problems: &mut Vec<String>) {
+    let relative = d.kind == "relative";
+    if relative != d.value.is_none() {
+        problems.push(format!(
+            "{what}: kind {} with value {:?} (relative expressions, and only they, have none)",
+            d.kind, d.value
+        ));
+    }
+    if d.resolved.is_some() && !relative {
+        problems.push(format!("{what}: resolved {:?} on a {} expression", d.resolved, d.kind));
+    }
+    if let Some(a) = &d.anchor {
+        if !relative || !d.surface.contains(a.as_str()) {
+            problems.push(format!("{what}: anchor {a:?} is not part of the relative expression {:?}", d.surface));
+        }
+    }
+    if d.resolved_from.is_some() && (relative || d.value.as_deref().is_none_or(|v| v.starts_with('X'))) {
+        problems.push(format!("{what}: resolved_from {:?} but value {:?}", d.resolved_from, d.value));
+    }
+    if d.machine && !d.meta {
+        problems.push(format!("{what}: a machine date that is not meta"));
+    }
+}
+
+#[test]
+fn claims_name_gazetteer_entities_known_events_and_their_dates() {
+    let out = output();
+    let gaz = gazetteer();
+    let events = claim_events();
+    let mut problems = Vec::new();
+    let mut claims = 0;
+    for rec in out.segments() {
+        let text: Vec<char> = rec.text.chars().collect();
+        let Some(list) = &rec.claims else {
+            problems.push(format!("{}: claims is null (claim extraction always runs)", rec.id));
+            continue;
+        };
+        for (k, c) in list.iter().enumerate() {
+            claims += 1;
+            let what = format!("{} claims[{k}] {} {} {:?}", rec.id, c.subject, c.event, c.surface);
+            if !(c.evidence_start <= c.start && c.start < c.end && c.end <= c.evidence_end) {
+                problems.push(format!(
+                    "{what}: not evidence_start {} <= start {} < end {} <= evidence_end {}",
+                    c.evidence_start, c.start, c.end, c.evidence_end
+                ));
+            }
+            let evidence = slice(&text, c.evidence_start, c.evidence_end);
+            match (&evidence, &c.trigger) {
+                (None, _) => problems.push(format!("{what}: evidence is not within text")),
+                (Some(e), Some(t)) if !e.contains(t.as_str()) => {
+                    problems.push(format!("{what}: trigger {t:?} is not in the evidence {e:?}"))
+                }
+                _ => {}
+            }
+            for (role, id) in
+                [("subject", Some(&c.subject)), ("object", c.object.as_ref()), ("agent", c.agent.as_ref())]
+            {
+                if let Some(id) = id.filter(|id| gaz.get(id).is_none()) {
+                    problems.push(format!("{what}: {role} {id:?} is not a gazetteer entity"));
+                }
+            }
+            if !events.contains_key(&c.event) {
+                problems.push(format!("{what}: event {:?} is not in claim-events.tsv", c.event));
+            }
+            // The date of a claim is one of the segment's date spans, and the claim takes its value.
+            let date = rec.dates.iter().flatten().find(|d| d.start == c.start && d.end == c.end);
+            match date {
+                None => problems.push(format!("{what}: no date span at {}..{}", c.start, c.end)),
+                Some(d) => {
+                    let value = if d.kind == "relative" { d.resolved.as_ref() } else { d.value.as_ref() };
+                    if value != Some(&c.value) {
+                        problems.push(format!("{what}: value {:?} but the date span's is {value:?}", c.value));
+                    }
+                    if c.derived && !(d.kind == "relative" && d.anchor.is_some()) {
+                        problems.push(format!("{what}: derived, but the date is not an anchored relative expression"));
+                    }
+                    if c.raw != d.raw || c.modifier != d.modifier {
+                        problems.push(format!("{what}: raw or mod differ from the date span's"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(claims > 0, "no claims in the output: the checks above prove nothing");
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "claim problems:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn inconsistencies_are_claims_of_the_segments() {
+    let out = output();
+    let gaz = gazetteer();
+    let events = claim_events();
+    let segments: BTreeMap<String, SegmentRecord> = out.segments().into_iter().map(|s| (s.id.clone(), s)).collect();
+    let items = out.inconsistencies();
+    let mut problems = Vec::new();
+    let mut ids = BTreeSet::new();
+    for item in &items {
+        let what = format!("{} ({} {} {})", item.id, item.check, item.subject, item.event);
+        if !ids.insert(item.id.as_str()) {
+            problems.push(format!("{what}: duplicate id"));
+        }
+        // The id is a hash of what the inconsistency is about, not of where it was found: it stays the same when
+        // other documents are added, or the same claims move.
+        let mut values: Vec<&str> = item.positions.iter().map(|p| p.value.as_str()).collect();
+        values.sort_unstable();
+        values.dedup();
+        let key = format!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            item.kind,
+            item.subject,
+            item.event,
+            item.object.as_deref().unwrap_or("-"),
+            item.check,
+            values.join(",")
+        );
+        let hash: String = Sha256::digest(key.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
+        if item.id != format!("{}-{hash}", item.kind) {
+            problems.push(format!("{what}: id is not {}-<sha256 of {key:?}>", item.kind));
+        }
+        if !out.report.contains(&format!("`{}`", item.id)) {
+            problems.push(format!("{what}: not in REPORT.md"));
+        }
+
+        for id in std::iter::once(&item.subject).chain(item.object.as_ref()) {
+            if gaz.get(id).is_none() {
+                problems.push(format!("{what}: {id:?} is not a gazetteer entity"));
+            }
+        }
+        match events.get(&item.event) {
+            None => problems.push(format!("{what}: event is not in claim-events.tsv")),
+            Some(Some(same_as)) => {
+                problems.push(format!("{what}: event is a manner of {same_as}, not compared as one"))
+            }
+            Some(None) => {}
+        }
+        let docs: BTreeSet<&str> = item.positions.iter().map(|p| p.document.as_str()).collect();
+        if item.within_source != (docs.len() == 1) {
+            problems.push(format!("{what}: within_source {} but positions in {docs:?}", item.within_source));
+        }
+        match item.check.as_str() {
+            "sources-disagree" if values.len() < 2 => problems.push(format!("{what}: sources agree on {values:?}")),
+            "against-reference" | "before-object-existed"
+                if item.positions.iter().any(|p| p.agrees_with_reference != Some(false)) =>
+            {
+                problems.push(format!("{what}: a position that does not disagree with the reference"))
+            }
+            "before-object-existed" if item.object.is_none() => problems.push(format!("{what}: no object")),
+            _ => {}
+        }
+        if item.reference.is_none() != item.reference_source.is_none() {
+            problems.push(format!("{what}: reference and reference_source are not both set or both null"));
+        }
+        if item.reference.is_none() && item.positions.iter().any(|p| p.agrees_with_reference.is_some()) {
+            problems.push(format!("{what}: agrees_with_reference set without a reference"));
+        }
+        if item.reference.is_some() && item.positions.iter().any(|p| p.agrees_with_reference.is_none()) {
+            problems.push(format!("{what}: agrees_with_reference null although there is a reference"));
+        }
+        // The reference is stated on the row `reference_source` names: the subject's or the object's.
+        if let (Some(reference), Some(source)) = (&item.reference, &item.reference_source) {
+            match reference_row(source) {
+                None => problems.push(format!("{what}: reference_source {source} is not a gazetteer row")),
+                Some(row) => {
+                    let id = row.split('\t').next().unwrap_or_default();
+                    if id != item.subject && Some(id) != item.object.as_deref() {
+                        problems.push(format!("{what}: reference_source {source} is the row of {id}"));
+                    }
+                    for v in reference.split(" | ").flat_map(|r| r.split('/')) {
+                        if !row.contains(&format!("={v}")) && !row.contains(&format!("/{v}")) {
+                            problems.push(format!("{what}: reference value {v} is not on {source}"));
+                        }
+                    }
+                }
+            }
+        }
+
+        // Every position is a claim of its segment, as written there.
+        for (k, p) in item.positions.iter().enumerate() {
+            let what = format!("{what} positions[{k}] {}", p.segment);
+            let Some(seg) = segments.get(&p.segment) else {
+                problems.push(format!("{what}: no such segment in segments.jsonl"));
+                continue;
+            };
+            if seg.document != p.document || seg.segment.author != p.author {
+                problems.push(format!("{what}: document or author differ from the segment's"));
+            }
+            let text: Vec<char> = seg.text.chars().collect();
+            let found = seg.claims.iter().flatten().any(|c| {
+                c.value == p.value
+                    && c.surface == p.surface
+                    && c.event == p.event
+                    && c.derived == p.derived
+                    && c.raw == p.raw
+                    && c.subject == item.subject
+                    && slice(&text, c.evidence_start, c.evidence_end).is_some_and(|e| e.trim() == p.evidence)
+            });
+            if !found {
+                problems.push(format!("{what}: no claim of the segment has value {:?}, surface {:?}, event {:?}, raw {:?} and this evidence", p.value, p.surface, p.event, p.raw));
+            }
+            let canonical = events.get(&p.event).cloned().flatten().unwrap_or_else(|| p.event.clone());
+            if canonical != item.event {
+                problems.push(format!("{what}: event {} is not compared as {}", p.event, item.event));
+            }
+        }
+    }
+    // Conflicts between sources come first, in subject and event order.
+    let checks: Vec<bool> = items.iter().map(|i| i.check == "sources-disagree").collect();
+    if checks.windows(2).any(|w| !w[0] && w[1]) {
+        problems.push("sources-disagree records do not all come first".into());
+    }
+    let disagree: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|i| i.check == "sources-disagree")
+        .map(|i| (i.subject.as_str(), i.event.as_str()))
+        .collect();
+    if !disagree.is_sorted() {
+        problems.push(format!("sources-disagree records are not in subject and event order: {disagree:?}"));
+    }
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "inconsistency problems:\n{}", problems.join("\n"));
+}
+
+/// The gazetteer row a `file:line` reference source names (the file as the run was given it: absolute here).
+fn reference_row(source: &str) -> Option<String> {
+    let (file, line) = source.rsplit_once(':')?;
+    let line: usize = line.parse().ok()?;
+    let text = std::fs::read_to_string(root().join(file)).ok()?;
+    text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
 }

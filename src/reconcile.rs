@@ -1,0 +1,443 @@
+//! Reduce step: all documents' claims → date inconsistencies.
+//!
+//! Claims are grouped by (subject, event, object), with manners of one event compared as that event
+//! ("assassinated" and "died"). Two values conflict only when their time intervals cannot overlap:
+//!
+//! * a value is an interval of days: `1917` is the year, `1917-07` the month, `193X` the decade, `18XX` the
+//!   century, `1918/1925` the range; so a point inside a range, a month inside a year and a day inside a month
+//!   are compatible;
+//! * before 1918-02-14 (Russia's change of calendar) a month or day may be Old Style (Julian), up to 13 days
+//!   behind the Gregorian date of the same day, so months and days that far apart are compatible too (years are
+//!   not stretched: "1906" and "1907" differ).
+//!
+//! Checks, per group:
+//!
+//! * **sources disagree**: two claims of a `once` event are incompatible (between sources, or within one);
+//! * **against reference**: a claim is incompatible with the gazetteer's reference fact for the same subject,
+//!   event and object (`born=1879-11-07`, `expelled@soviet-union=1929-02`, `start`/`end` for `occurred`); for
+//!   events that happen many times, with every listed occurrence;
+//! * **before the object existed**: a claim dates joining or backing a body before its founding fact.
+//!
+//! `by-content` events (statements) are the same event only when their sentences share enough content words.
+//! Every record has a stable id: a hash of the kind, subject, event, object and the values in conflict.
+
+use crate::claims::{ClaimRules, Occurs};
+use crate::gazetteer::Entity;
+use crate::record::{ClaimSpan, Inconsistency, Position, RawPos};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A claim with where it was found, as the reconcile step receives it from the documents.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub document: String,
+    pub segment: String,
+    pub author: Option<String>,
+    pub claim: ClaimSpan,
+    /// The sentence the claim was read from.
+    pub evidence: String,
+}
+
+/// Last day of the Julian calendar in Russia (Gregorian 1918-02-13 followed 1918-01-31 O.S.), as a day number.
+const JULIAN_UNTIL: (i64, i64, i64) = (1918, 2, 14);
+const JULIAN_SLACK: i64 = 13;
+/// A disagreement of months or days at most this far apart is minor.
+const MINOR_DAYS: i64 = 62;
+/// Two statements are the same when their sentences share this many content words.
+const SAME_STATEMENT_WORDS: usize = 3;
+
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn month_len(y: i64, m: i64) -> i64 {
+    days(if m == 12 { y + 1 } else { y }, if m == 12 { 1 } else { m + 1 }, 1) - days(y, m, 1)
+}
+
+/// The interval of days a single value covers: `1917`, `1917-07`, `1917-07-20`, `193X`, `18XX`.
+fn point(v: &str) -> Option<(i64, i64)> {
+    let parts: Vec<&str> = v.split('-').collect();
+    let y = parts.first()?;
+    if y.len() != 4 {
+        return None;
+    }
+    if let Some(c) = y.strip_suffix("XX") {
+        let c: i64 = c.parse().ok()?;
+        return Some((days(c * 100, 1, 1), days(c * 100 + 99, 12, 31)));
+    }
+    if let Some(d) = y.strip_suffix('X') {
+        let d: i64 = d.parse().ok()?;
+        return Some((days(d * 10, 1, 1), days(d * 10 + 9, 12, 31)));
+    }
+    let y: i64 = y.parse().ok()?;
+    match parts.len() {
+        1 => Some((days(y, 1, 1), days(y, 12, 31))),
+        2 => {
+            let m: i64 = parts[1].parse().ok().filter(|m| (1..=12).contains(m))?;
+            Some((days(y, m, 1), days(y, m, 1) + month_len(y, m) - 1))
+        }
+        3 => {
+            let m: i64 = parts[1].parse().ok().filter(|m| (1..=12).contains(m))?;
+            let d: i64 = parts[2].parse().ok().filter(|d| (1..=month_len(y, m)).contains(d))?;
+            Some((days(y, m, d), days(y, m, d)))
+        }
+        _ => None,
+    }
+}
+
+/// The interval of days a value covers, ranges included (`1918/1925`); None for values with no year.
+pub fn interval(v: &str) -> Option<(i64, i64)> {
+    match v.split_once('/') {
+        Some((a, b)) => Some((point(a)?.0, point(b)?.1)),
+        None => point(v),
+    }
+}
+
+/// Can two values name the same time? Overlapping intervals can; so can Old Style and New Style dates of one
+/// day. Values with no year (`XXXX-10`) are compatible with anything.
+pub fn compatible(a: &str, b: &str) -> bool {
+    let (Some(x), Some(y)) = (interval(a), interval(b)) else { return true };
+    let (jy, jm, jd) = JULIAN_UNTIL;
+    // The calendars differ by days, which matters only between months or days, not whole years.
+    let slack = if x.0.min(y.0) < days(jy, jm, jd) && fine(a) && fine(b) { JULIAN_SLACK } else { 0 };
+    x.0 <= y.1 + slack && y.0 <= x.1 + slack
+}
+
+/// Days between two incompatible values (0 when compatible).
+fn gap(a: &str, b: &str) -> i64 {
+    match (interval(a), interval(b)) {
+        (Some(x), Some(y)) => (y.0 - x.1).max(x.0 - y.1).max(0),
+        _ => 0,
+    }
+}
+
+/// A reference value and where it is stated.
+#[derive(Debug, Clone)]
+struct Reference {
+    values: Vec<String>,
+    origin: String,
+}
+
+/// All inconsistencies among the claims, in a stable order.
+pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) -> Vec<Inconsistency> {
+    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Located>> = BTreeMap::new();
+    for c in claims {
+        let ev = rules.canonical(&c.claim.event).to_owned();
+        // Statements are told apart by their wording, not by what they are about.
+        let by_content = rules.events.get(&ev).is_some_and(|e| e.occurs == Occurs::ByContent);
+        let object = if by_content { None } else { c.claim.object.clone() };
+        groups.entry((c.claim.subject.clone(), ev, object)).or_default().push(c);
+    }
+    let mut out = Vec::new();
+    for ((subject, event, object), members) in &groups {
+        let occurs = rules.events.get(event).map_or(Occurs::Many, |e| e.occurs);
+        let reference = reference(&by_id, subject, event, object.as_deref(), rules);
+        let clusters: Vec<Vec<&Located>> = match occurs {
+            Occurs::Once => vec![members.clone()],
+            Occurs::ByContent => same_content(members),
+            // Each occurrence stands alone; claims with the same value are taken as one occurrence.
+            Occurs::Many => {
+                let mut by_value: BTreeMap<&str, Vec<&Located>> = BTreeMap::new();
+                for m in members {
+                    by_value.entry(m.claim.value.as_str()).or_default().push(m);
+                }
+                by_value.into_values().collect()
+            }
+        };
+        for cluster in clusters {
+            let disagree = cluster
+                .iter()
+                .enumerate()
+                .any(|(i, a)| cluster[i + 1..].iter().any(|b| !compatible(&a.claim.value, &b.claim.value)));
+            let agrees = |v: &str| reference.as_ref().map(|r| r.values.iter().any(|rv| compatible(rv, v)));
+            if disagree {
+                let minor = cluster.iter().any(|c| c.claim.derived) || close(&cluster);
+                out.push(record(
+                    "sources-disagree",
+                    (subject, event, object.as_deref()),
+                    &cluster,
+                    if minor { "minor" } else { "major" },
+                    reference.as_ref(),
+                    &agrees,
+                    "sources give incompatible dates for the same event".to_owned(),
+                ));
+                continue;
+            }
+            let wrong: Vec<&Located> =
+                cluster.iter().copied().filter(|c| agrees(&c.claim.value) == Some(false)).collect();
+            if !wrong.is_empty() {
+                let r = reference.as_ref().expect("a reference disagreed with");
+                let minor = wrong.iter().all(|c| {
+                    r.values.iter().any(|rv| fine(rv) && fine(&c.claim.value) && gap(rv, &c.claim.value) <= MINOR_DAYS)
+                });
+                out.push(record(
+                    "against-reference",
+                    (subject, event, object.as_deref()),
+                    &wrong,
+                    if minor { "minor" } else { "major" },
+                    Some(r),
+                    &agrees,
+                    format!("the reference gives {}", r.values.join(" or ")),
+                ));
+            }
+        }
+        // A body joined, merged with or backed before it existed.
+        let Some(o) = object.as_deref() else { continue };
+        if !rules.events.get(event).is_some_and(|e| e.object_exists) {
+            continue;
+        }
+        let Some(oe) = by_id.get(o) else { continue };
+        let Some(f) = oe.facts.iter().find(|f| f.key == "founded" || f.key == "start") else { continue };
+        let early: Vec<&Located> = members
+            .iter()
+            .copied()
+            .filter(|c| match (interval(&c.claim.value), interval(&f.value)) {
+                (Some(v), Some(r)) => v.1 + JULIAN_SLACK < r.0,
+                _ => false,
+            })
+            .collect();
+        if early.is_empty() {
+            continue;
+        }
+        let r = Reference { values: vec![f.value.clone()], origin: oe.origin.clone() };
+        out.push(record(
+            "before-object-existed",
+            (subject, event, Some(o)),
+            &early,
+            "major",
+            Some(&r),
+            &|_| Some(false),
+            format!("{} ({o}) was {} {}", oe.name, if f.key == "founded" { "founded" } else { "begun" }, f.value),
+        ));
+    }
+    // Two records with the same recipe (two separate statements with the same dates) are told apart by where
+    // they stand, so ids stay unique.
+    let mut seen = std::collections::HashSet::new();
+    for r in &mut out {
+        if !seen.insert(r.id.clone()) {
+            let at: Vec<String> = r.positions.iter().map(|p| format!("{}:{}", p.segment, p.raw.line)).collect();
+            r.id = stable_id(&format!("{}\t{}", r.id, at.join(",")));
+            seen.insert(r.id.clone());
+        }
+    }
+    out.sort_by(|a, b| {
+        let rank = |k: &str| match k {
+            "sources-disagree" => 0,
+            _ => 1,
+        };
+        rank(&a.check).cmp(&rank(&b.check)).then(a.subject.cmp(&b.subject)).then(a.event.cmp(&b.event))
+    });
+    out
+}
+
+/// A value finer than a year: a month, a day, or a range of them.
+fn fine(v: &str) -> bool {
+    v.split('/').all(|p| p.len() >= 7 && !p.contains('X'))
+}
+
+/// Are all values in the cluster months or days at most `MINOR_DAYS` apart? Then the disagreement is minor.
+fn close(cluster: &[&Located]) -> bool {
+    cluster.iter().enumerate().all(|(i, a)| {
+        cluster[i + 1..].iter().all(|b| {
+            let (x, y) = (&a.claim.value, &b.claim.value);
+            compatible(x, y) || (fine(x) && fine(y) && gap(x, y) <= MINOR_DAYS)
+        })
+    })
+}
+
+/// The reference fact for (subject, event, object): the subject's fact of that event (or of a manner of it)
+/// with the same object; for `occurred`, the event's `start`/`end`; else the object's own fact of the event
+/// ("published" on a work).
+fn reference(
+    by_id: &HashMap<&str, &Entity>,
+    subject: &str,
+    event: &str,
+    object: Option<&str>,
+    rules: &ClaimRules,
+) -> Option<Reference> {
+    let s = by_id.get(subject)?;
+    let keys: Vec<&str> =
+        rules.events.keys().map(String::as_str).filter(|k| *k == event || rules.canonical(k) == event).collect();
+    let values: Vec<String> = s
+        .facts
+        .iter()
+        .filter(|f| keys.contains(&f.key.as_str()) && f.object.as_deref() == object)
+        .map(|f| f.value.clone())
+        .collect();
+    if !values.is_empty() {
+        return Some(Reference { values, origin: s.origin.clone() });
+    }
+    if event == "occurred" && object.is_none() {
+        let get = |k: &str| s.facts.iter().find(|f| f.key == k).map(|f| f.value.clone());
+        let v = match (get("start"), get("end")) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a}/{b}")),
+            (Some(a), _) => Some(a),
+            _ => None,
+        };
+        return v.map(|v| Reference { values: vec![v], origin: s.origin.clone() });
+    }
+    let o = by_id.get(object?)?;
+    let values: Vec<String> =
+        o.facts.iter().filter(|f| f.key == event && f.object.is_none()).map(|f| f.value.clone()).collect();
+    (!values.is_empty()).then(|| Reference { values, origin: o.origin.clone() })
+}
+
+/// Clusters of claims whose sentences share at least `SAME_STATEMENT_WORDS` content words.
+fn same_content<'a>(members: &[&'a Located]) -> Vec<Vec<&'a Located>> {
+    let words: Vec<BTreeSet<String>> = members.iter().map(|m| content_words(&m.evidence)).collect();
+    let mut cluster: Vec<usize> = (0..members.len()).collect();
+    for i in 0..members.len() {
+        for j in i + 1..members.len() {
+            if words[i].intersection(&words[j]).count() >= SAME_STATEMENT_WORDS {
+                let (a, b) = (cluster[i], cluster[j]);
+                for c in cluster.iter_mut() {
+                    if *c == b {
+                        *c = a;
+                    }
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<usize, Vec<&Located>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        out.entry(cluster[i]).or_default().push(m);
+    }
+    out.into_values().collect()
+}
+
+/// Lowercase words of five or more letters, a rough stand-in for content words, with a trailing plural `s`
+/// dropped.
+fn content_words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| {
+            let w = w.to_lowercase();
+            w.strip_suffix('s').map(str::to_owned).unwrap_or(w)
+        })
+        .collect()
+}
+
+/// `date-` and the first 12 hex digits of the sha256 of `key`.
+fn stable_id(key: &str) -> String {
+    let hash = Sha256::digest(key.as_bytes());
+    format!("date-{}", hash.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    check: &str,
+    (subject, event, object): (&str, &str, Option<&str>),
+    claims: &[&Located],
+    severity: &str,
+    reference: Option<&Reference>,
+    agrees: &dyn Fn(&str) -> Option<bool>,
+    note: String,
+) -> Inconsistency {
+    let mut values: Vec<&str> = claims.iter().map(|c| c.claim.value.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
+    let key = format!("date\t{subject}\t{event}\t{}\t{}\t{}", object.unwrap_or("-"), check, values.join(","));
+    let id = stable_id(&key);
+    let documents: BTreeSet<&str> = claims.iter().map(|c| c.document.as_str()).collect();
+    let within_source = documents.len() == 1;
+    Inconsistency {
+        id,
+        kind: "date".to_owned(),
+        check: check.to_owned(),
+        subject: subject.to_owned(),
+        event: event.to_owned(),
+        object: object.map(str::to_owned),
+        within_source,
+        severity: severity.to_owned(),
+        reference: reference.map(|r| r.values.join(" | ")),
+        reference_source: reference.map(|r| r.origin.clone()),
+        positions: claims
+            .iter()
+            .map(|c| Position {
+                document: c.document.clone(),
+                segment: c.segment.clone(),
+                author: c.author.clone(),
+                value: c.claim.value.clone(),
+                event: c.claim.event.clone(),
+                surface: c.claim.surface.clone(),
+                derived: c.claim.derived,
+                raw: RawPos { line: c.claim.raw.line, col: c.claim.raw.col },
+                evidence: c.evidence.clone(),
+                agrees_with_reference: agrees(&c.claim.value),
+            })
+            .collect(),
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_inside_a_range_is_compatible() {
+        assert!(compatible("1920", "1918/1925"));
+        assert!(compatible("1848", "1845/1852"));
+        assert!(!compatible("1930", "1918/1925"));
+        assert!(compatible("193X", "1936"));
+        assert!(!compatible("193X", "1941"));
+        assert!(compatible("18XX", "1879-11-07"));
+    }
+
+    #[test]
+    fn a_month_inside_a_year_is_compatible() {
+        assert!(compatible("1929-02", "1929"));
+        assert!(compatible("1940", "1940-08-20"));
+        assert!(!compatible("1929-02", "1930"));
+        assert!(!compatible("1917-07", "1917-09"));
+        assert!(!compatible("1877", "1879"));
+    }
+
+    #[test]
+    fn the_same_day_in_two_calendars_is_compatible() {
+        // International Women's Day 1917: 23 February Old Style = 8 March New Style.
+        assert!(compatible("1917-02-23", "1917-03-08"));
+        // Trotsky's birth: 26 October 1879 O.S. = 7 November 1879 N.S.
+        assert!(compatible("1879-10-26", "1879-11-07"));
+        // After the change of calendar the slack is gone.
+        assert!(!compatible("1940-08-20", "1940-08-21"));
+        // And it is never more than 13 days.
+        assert!(!compatible("1917-02-01", "1917-03-08"));
+        // February 1917 Old Style overlaps March 1917 New Style.
+        assert!(compatible("1917-02", "1917-03"));
+        // Whole years are not stretched by the calendar difference.
+        assert!(!compatible("1906", "1907"));
+    }
+
+    #[test]
+    fn values_without_a_year_never_conflict() {
+        assert!(compatible("XXXX-10", "1917"));
+        assert_eq!(interval("1918/1925"), Some((days(1918, 1, 1), days(1925, 12, 31))));
+        assert_eq!(interval("1917-02-30"), None);
+    }
+
+    #[test]
+    fn statements_with_shared_wording_are_one_event() {
+        let at = |e: &str| Located {
+            document: "d".into(),
+            segment: "d:0000".into(),
+            author: None,
+            claim: ClaimSpan::default(),
+            evidence: e.into(),
+        };
+        let a = at("Lenin's assessment in 1920 that the Soviet Union was capitalist state with communists in charge");
+        let b = at("Lenin in 1919: This is a capitalist state that happens to be run by Communists");
+        let c = at("For example, in March 1918, Lenin wrote:");
+        let clusters = same_content(&[&a, &b, &c]);
+        assert_eq!(clusters.len(), 2);
+        assert_eq!(clusters[0].len(), 2);
+    }
+}
