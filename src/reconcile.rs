@@ -153,13 +153,12 @@ pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) ->
             }
         };
         for cluster in clusters {
-            let disagree = cluster
-                .iter()
-                .enumerate()
-                .any(|(i, a)| cluster[i + 1..].iter().any(|b| !compatible(&a.claim.value, &b.claim.value)));
+            let values: BTreeSet<&str> = cluster.iter().map(|c| c.claim.value.as_str()).collect();
+            let values: Vec<&str> = values.into_iter().collect();
+            let disagree = values.iter().enumerate().any(|(i, a)| values[i + 1..].iter().any(|b| !compatible(a, b)));
             let agrees = |v: &str| reference.as_ref().map(|r| r.values.iter().any(|rv| compatible(rv, v)));
             if disagree {
-                let minor = cluster.iter().any(|c| c.claim.derived) || close(&cluster);
+                let minor = cluster.iter().any(|c| c.claim.derived) || close(&values);
                 out.push(record(
                     "sources-disagree",
                     (subject, event, object.as_deref()),
@@ -243,13 +242,10 @@ fn fine(v: &str) -> bool {
     v.split('/').all(|p| p.len() >= 7 && !p.contains('X'))
 }
 
-/// Are all values in the cluster months or days at most `MINOR_DAYS` apart? Then the disagreement is minor.
-fn close(cluster: &[&Located]) -> bool {
-    cluster.iter().enumerate().all(|(i, a)| {
-        cluster[i + 1..].iter().all(|b| {
-            let (x, y) = (&a.claim.value, &b.claim.value);
-            compatible(x, y) || (fine(x) && fine(y) && gap(x, y) <= MINOR_DAYS)
-        })
+/// Are all values months or days at most `MINOR_DAYS` apart? Then the disagreement is minor.
+fn close(values: &[&str]) -> bool {
+    values.iter().enumerate().all(|(i, x)| {
+        values[i + 1..].iter().all(|y| compatible(x, y) || (fine(x) && fine(y) && gap(x, y) <= MINOR_DAYS))
     })
 }
 
@@ -292,23 +288,37 @@ fn reference(
 
 /// Clusters of claims whose sentences share at least `SAME_STATEMENT_WORDS` content words.
 fn same_content<'a>(members: &[&'a Located]) -> Vec<Vec<&'a Located>> {
-    let words: Vec<BTreeSet<String>> = members.iter().map(|m| content_words(&m.evidence)).collect();
-    let mut cluster: Vec<usize> = (0..members.len()).collect();
-    for i in 0..members.len() {
-        for j in i + 1..members.len() {
+    // Identical sentences (the same text copied) are compared once.
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    for m in members {
+        index.entry(m.evidence.as_str()).or_insert_with(|| {
+            distinct.push(m.evidence.as_str());
+            distinct.len() - 1
+        });
+    }
+    let words: Vec<BTreeSet<String>> = distinct.iter().map(|s| content_words(s)).collect();
+    // Union-find over the sentences that share enough words.
+    let mut parent: Vec<usize> = (0..distinct.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..distinct.len() {
+        for j in i + 1..distinct.len() {
             if words[i].intersection(&words[j]).count() >= SAME_STATEMENT_WORDS {
-                let (a, b) = (cluster[i], cluster[j]);
-                for c in cluster.iter_mut() {
-                    if *c == b {
-                        *c = a;
-                    }
-                }
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
             }
         }
     }
     let mut out: BTreeMap<usize, Vec<&Located>> = BTreeMap::new();
-    for (i, m) in members.iter().enumerate() {
-        out.entry(cluster[i]).or_default().push(m);
+    for m in members {
+        let r = root(&mut parent, index[m.evidence.as_str()]);
+        out.entry(r).or_default().push(m);
     }
     out.into_values().collect()
 }
