@@ -403,3 +403,34 @@ fn gazetteer_check_reports_every_entity_problem_with_file_and_line() {
     assert!(err.contains(&format!("people.tsv:{}: a-fourth: empty alias", first + 3)), "{err}");
     assert!(err.contains("4 problem(s)"), "{err}");
 }
+
+/// `--fail-on-new`: exit 3 when an inconsistency is not among the reviewed ids, 0 when all are, 2 when the review
+/// file is unreadable; the output is written in every case but the last.
+#[test]
+fn fail_on_new_reports_unreviewed_inconsistencies() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Trotsky, born in 1879, was a revolutionary.\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "Leon Trotsky was born in 1877 in Yanovka.\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let reviewed = dir.path().join("reviewed.txt");
+    std::fs::write(&reviewed, "# nothing reviewed yet\n").unwrap();
+    let o = annotate(&[dir.path()], out.path(), &["--quiet", "--fail-on-new", reviewed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let found = jsonl(&out.path().join("inconsistencies.jsonl"));
+    assert_eq!(found.len(), 1);
+    let id = found[0]["id"].as_str().unwrap();
+    assert!(stderr(&o).contains(&format!("new inconsistency {id}")), "{}", stderr(&o));
+
+    // Reviewed: listed by id, or as a previous inconsistencies.jsonl.
+    std::fs::write(&reviewed, format!("{id}\n")).unwrap();
+    let o = annotate(&[dir.path()], out.path(), &["--quiet", "--fail-on-new", reviewed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let previous = out.path().join("inconsistencies.jsonl");
+    let o = annotate(&[dir.path()], out.path(), &["--quiet", "--fail-on-new", previous.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let missing = dir.path().join("no-such-file");
+    let o = annotate(&[dir.path()], out.path(), &["--quiet", "--fail-on-new", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-such-file"), "{}", stderr(&o));
+}
