@@ -23,7 +23,7 @@
 //!   second, `derived` claim for the same event.
 
 use crate::dates::{DateKind, DateMention};
-use crate::entities::{tokens, Mention};
+use crate::entities::{boundary_ok, tokens, Mention};
 use crate::error::ConfigError;
 use crate::gazetteer::{Entity, FACT_KEYS, LABELS};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -57,15 +57,15 @@ enum Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ObjectSpec {
     None,
-    Direct(Vec<String>),
-    Prep(String, Vec<String>),
+    Direct(Vec<&'static str>),
+    Prep(String, Vec<&'static str>),
 }
 
 #[derive(Debug, Clone)]
 struct Rule {
     event: String,
     role: Role,
-    labels: Vec<String>,
+    labels: Vec<&'static str>,
     object: ObjectSpec,
     /// `?` after the object: the claim stands without it.
     object_optional: bool,
@@ -202,15 +202,11 @@ impl ClaimRules {
                         errors.push(err("expected 5 columns: trigger, event, subject, labels, object".into()));
                         continue;
                     }
-                    let labels = |s: &str| -> Result<Vec<String>, String> {
+                    let labels = |s: &str| -> Result<Vec<&'static str>, String> {
                         s.split(',')
                             .map(|l| {
                                 let l = l.trim();
-                                if LABELS.contains(&l) {
-                                    Ok(l.to_owned())
-                                } else {
-                                    Err(format!("unknown label {l:?}"))
-                                }
+                                LABELS.iter().find(|x| **x == l).copied().ok_or(format!("unknown label {l:?}"))
                             })
                             .collect()
                     };
@@ -320,25 +316,19 @@ impl ClaimRules {
             .map(|m| (s0 + m.start(), s0 + m.end(), m.pattern().as_usize()))
             .filter(|&(a, b, p)| {
                 let word = self.phrases[p].starts_with(|c: char| c.is_alphanumeric());
-                !word || (!is_word_char_before(text, a) && !is_word_char_at(text, b))
+                !word || boundary_ok(text, a, b)
             })
             .filter(|&(a, _, p)| self.phrases[p].starts_with(|c: char| c.is_alphanumeric()) || opens_quote(text, a))
             // A trigger word inside a name ("Soviet Union", "Death of Stalin") is part of the name.
             .filter(|&(a, b, _)| !doc.inside_name(a, b))
             .collect();
-        let dates: Vec<usize> = doc
-            .dates_in(s0, s1)
-            .filter(|&i| {
-                let d = &doc.dates[i];
-                d.start >= s0 && d.end <= s1 && usable(d).is_some()
-            })
-            .collect();
+        let dates: Vec<usize> = doc.dates_in(s0, s1).filter(|&i| usable(&doc.dates[i]).is_some()).collect();
         if dates.is_empty() {
             return;
         }
         // Voice of each trigger; a participle coordinated with a passive one is passive too ("born in 1879 and
         // assassinated in 1940", "had Trotsky exiled to Kazakhstan in 1928 and expelled from the USSR").
-        let agents = ["PERSON".to_owned(), "ORG".to_owned(), "GPE".to_owned()];
+        let agents = AGENT_LABELS;
         let mut passive: Vec<bool> = Vec::with_capacity(triggers.len());
         let mut inherited: Vec<bool> = Vec::with_capacity(triggers.len());
         for (ti, &(t0, t1, _)) in triggers.iter().enumerate() {
@@ -378,7 +368,7 @@ impl ClaimRules {
                 }
                 let Some(&di) = dates.iter().find(|&&di| attached(text, m, &doc.dates[di], *attach)) else { continue };
                 let (subject, object) = match rule.role {
-                    Role::Actor => match doc.nearest_before(m.start, s0, &["PERSON".to_owned()]) {
+                    Role::Actor => match doc.nearest_before(m.start, s0, &["PERSON"]) {
                         Some(a) => (a, Some(e)),
                         None => (e, None),
                     },
@@ -402,7 +392,7 @@ impl ClaimRules {
     ) -> Option<Vec<Claim>> {
         let (t0, t1) = t;
         let (s0, s1) = s;
-        let passive_by = doc.by_phrase(t1, s1, &rule_actor_labels(rule));
+        let passive_by = doc.by_phrase(t1, s1, rule_actor_labels(rule));
         let object_labels = match &rule.object {
             ObjectSpec::None => None,
             ObjectSpec::Direct(l) | ObjectSpec::Prep(_, l) => Some(l.clone()),
@@ -443,12 +433,12 @@ impl ClaimRules {
             }
             (Role::Theme, true) => {
                 let subj = doc.subject_before(t0, s0, &rule.labels)?;
-                let agent = passive_by.and_then(|r| doc.resolve(r, &["PERSON".into(), "ORG".into(), "GPE".into()]));
+                let agent = passive_by.and_then(|r| doc.resolve(r, &AGENT_LABELS));
                 (doc.coordinated(subj, s0, s1), find_object(doc), agent)
             }
             (Role::Theme, false) => {
                 let subj = doc.first_after(t1, s1, &rule.labels)?;
-                let agent = doc.nearest_before(t0, s0, &["PERSON".into(), "ORG".into()]);
+                let agent = doc.nearest_before(t0, s0, &["PERSON", "ORG"]);
                 (vec![subj], find_object(doc), agent)
             }
             (Role::Owner, _) => {
@@ -467,10 +457,13 @@ impl ClaimRules {
     }
 }
 
-fn rule_actor_labels(rule: &Rule) -> Vec<String> {
+/// Labels of names that can act: the doer of an event in a "by" phrase.
+const AGENT_LABELS: [&str; 3] = ["PERSON", "ORG", "GPE"];
+
+fn rule_actor_labels(rule: &Rule) -> &[&'static str] {
     match rule.role {
-        Role::Actor => rule.labels.clone(),
-        _ => vec!["PERSON".into(), "ORG".into(), "GPE".into()],
+        Role::Actor => &rule.labels,
+        _ => &AGENT_LABELS,
     }
 }
 
@@ -481,14 +474,6 @@ fn usable(d: &DateMention) -> Option<(&str, bool)> {
         return d.resolved.as_deref().map(|v| (v, d.anchor.is_some()));
     }
     d.value.as_deref().filter(|v| !v.starts_with('X')).map(|v| (v, false))
-}
-
-fn is_word_char_before(text: &str, i: usize) -> bool {
-    text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric())
-}
-
-fn is_word_char_at(text: &str, i: usize) -> bool {
-    text[i..].chars().next().is_some_and(|c| c.is_alphanumeric())
 }
 
 /// A quotation mark that opens a quotation: at the start, or after a space or an opening bracket.
@@ -613,8 +598,8 @@ impl<'a> Doc<'a> {
     }
 
     /// The entity a name or pronoun stands for, if it has one of `labels`.
-    fn resolve(&self, r: &Ref, labels: &[String]) -> Option<usize> {
-        let ok = |e: usize| labels.iter().any(|l| l == self.label(e));
+    fn resolve(&self, r: &Ref, labels: &[&str]) -> Option<usize> {
+        let ok = |e: usize| labels.contains(&self.label(e));
         if let Some(e) = r.entity {
             return ok(e).then_some(e);
         }
@@ -678,7 +663,7 @@ impl<'a> Doc<'a> {
 
     /// The nearest name or pronoun before `pos` (in the sentence) that resolves to one of `labels`, trying the
     /// labels in their order of preference.
-    fn nearest_before(&self, pos: usize, s0: usize, labels: &[String]) -> Option<usize> {
+    fn nearest_before(&self, pos: usize, s0: usize, labels: &[&str]) -> Option<usize> {
         for l in labels {
             let one = std::slice::from_ref(l);
             for r in self.refs_in(s0, pos).rev() {
@@ -711,7 +696,7 @@ impl<'a> Doc<'a> {
     /// The subject of a trigger: the nearest name before it in its clause that resolves to one of `labels`
     /// (tried in their order of preference). For a gerund after a preposition ("... betrayed Stalin by joining
     /// Trotsky"), the first name of the clause: the one doing the betraying and the joining.
-    fn subject_before(&self, pos: usize, s0: usize, labels: &[String]) -> Option<&Ref> {
+    fn subject_before(&self, pos: usize, s0: usize, labels: &[&str]) -> Option<&Ref> {
         let c0 = self.clause_start(pos, s0);
         let trigger_word = self.text[pos..].split(|c: char| !c.is_alphanumeric()).next();
         let prev_word = tokens(&self.text[c0..pos]).last().map(|&(a, b)| self.text[c0 + a..c0 + b].to_lowercase());
@@ -750,7 +735,7 @@ impl<'a> Doc<'a> {
 
     /// The direct object after `pos`: the first name within a few words, with no preposition or clause break
     /// before it, that resolves to one of `labels`.
-    fn first_after(&self, pos: usize, s1: usize, labels: &[String]) -> Option<usize> {
+    fn first_after(&self, pos: usize, s1: usize, labels: &[&str]) -> Option<usize> {
         for r in self.refs_in(pos, s1) {
             let gap = self.without_dates(pos, r.start);
             let gap = gap.as_str();
@@ -792,7 +777,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The name after the preposition `prep` that follows `pos`.
-    fn after_prep(&self, pos: usize, s1: usize, prep: &str, labels: &[String]) -> Option<usize> {
+    fn after_prep(&self, pos: usize, s1: usize, prep: &str, labels: &[&str]) -> Option<usize> {
         let mut n = 0;
         for (a, b) in tokens(&self.text[pos..s1]) {
             n += 1;
@@ -813,7 +798,7 @@ impl<'a> Doc<'a> {
 
     /// A "by" phrase after a trigger ("joined in 1926 by Zinoviev"), skipping dates and short prepositional
     /// phrases.
-    fn by_phrase(&self, pos: usize, s1: usize, labels: &[String]) -> Option<&Ref> {
+    fn by_phrase(&self, pos: usize, s1: usize, labels: &[&str]) -> Option<&Ref> {
         let mut n = 0;
         for (a, b) in tokens(&self.text[pos..s1]) {
             n += 1;
@@ -883,7 +868,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The owner of a noun trigger: "Lenin's death", "his death", "his final stroke", "the death of Lenin".
-    fn owner(&self, t0: usize, t1: usize, s0: usize, s1: usize, labels: &[String]) -> Option<usize> {
+    fn owner(&self, t0: usize, t1: usize, s0: usize, s1: usize, labels: &[&str]) -> Option<usize> {
         // A possessive at most two words before the trigger.
         let before = tokens(&self.text[s0..t0]);
         for &(a, b) in before.iter().rev().take(4) {
@@ -921,7 +906,8 @@ impl<'a> Doc<'a> {
                 return self.coordinated(x, s0, s1);
             }
         }
-        let Some(e) = self.resolve(r, &[self.ref_label(r)]) else { return Vec::new() };
+        let Some(label) = self.ref_label(r) else { return Vec::new() };
+        let Some(e) = self.resolve(r, &[label]) else { return Vec::new() };
         let mut out = vec![e];
         let label = self.label(e).to_owned();
         let joins = |gap: &str| matches!(gap.trim(), "and" | "," | "&" | ", and");
@@ -953,14 +939,10 @@ impl<'a> Doc<'a> {
         out
     }
 
-    fn ref_label(&self, r: &Ref) -> String {
-        match r.entity {
-            Some(e) => self.label(e).to_owned(),
-            None => {
-                let any = LABELS.iter().map(|l| l.to_string()).collect::<Vec<_>>();
-                self.resolve(r, &any).map(|e| self.label(e).to_owned()).unwrap_or_default()
-            }
-        }
+    /// The label of what a name or pronoun stands for.
+    fn ref_label(&self, r: &Ref) -> Option<&str> {
+        let e = r.entity.or_else(|| self.resolve(r, &LABELS))?;
+        Some(self.label(e))
     }
 
     /// The claims for the subjects, with a derived twin when a resolved relative expression restates the date.
@@ -1153,12 +1135,13 @@ fn life_spans(doc: &Doc, out: &mut Vec<Claim>) {
                 if !(dash && ends && da.kind == DateKind::Date && db.kind == DateKind::Date) {
                     continue;
                 }
-                let person = doc.refs_in(o, da.start).find_map(|r| doc.resolve(r, &["PERSON".into()])).or_else(|| {
+                let person = doc.refs_in(o, da.start).find_map(|r| doc.resolve(r, &["PERSON"])).or_else(|| {
                     let before = text[..o].trim_end();
-                    doc.name_ending_at(before.len()).and_then(|r| doc.resolve(r, &["PERSON".into()]))
+                    doc.name_ending_at(before.len()).and_then(|r| doc.resolve(r, &["PERSON"]))
                 });
                 let Some(p) = person else { continue };
-                let sentence = doc.sentences.iter().copied().find(|&(s, e)| s <= o && i < e).unwrap_or((o, i + 1));
+                let k = doc.sentences.partition_point(|&(_, e)| e <= o);
+                let sentence = doc.sentences.get(k).copied().filter(|&(s, e)| s <= o && i < e).unwrap_or((o, i + 1));
                 for (event, d) in [("born", da), ("died", db)] {
                     let Some((v, _)) = usable(d) else { continue };
                     out.push(Claim {

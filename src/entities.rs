@@ -1172,7 +1172,8 @@ fn shape(s: &str) -> String {
     out.trim_end().to_owned()
 }
 
-fn boundary_ok(hay: &str, s: usize, e: usize) -> bool {
+/// Is `hay[s..e]` a whole word: no letter or digit right before or after it?
+pub(crate) fn boundary_ok(hay: &str, s: usize, e: usize) -> bool {
     let before = hay[..s].chars().next_back();
     let after = hay[e..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
