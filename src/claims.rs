@@ -27,7 +27,7 @@ use crate::entities::{boundary_ok, tokens, Mention};
 use crate::error::ConfigError;
 use crate::gazetteer::{Entity, FACT_KEYS, LABELS};
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// How often an event can happen to the same subject and object.
@@ -291,9 +291,11 @@ impl ClaimRules {
     /// Every claim of one segment's text.
     pub fn extract(&self, text: &str, mentions: &[Mention], dates: &[DateMention], entities: &[Entity]) -> Vec<Claim> {
         let doc = Doc::new(text, mentions, dates, entities);
+        let mut spans: Vec<Claim> = Vec::new();
+        let lives = life_spans(&doc, &mut spans);
         let mut out: Vec<Claim> = Vec::new();
         for &(s0, s1) in &doc.sentences {
-            self.sentence_claims(&doc, s0, s1, &mut out);
+            self.sentence_claims(&doc, s0, s1, &lives, &mut out);
         }
         // Evidence is the sentence without the spaces around it.
         for c in &mut out {
@@ -301,14 +303,14 @@ impl ClaimRules {
             let t = &text[a..b];
             c.sentence = (a + (t.len() - t.trim_start().len()), b - (t.len() - t.trim_end().len()));
         }
-        life_spans(&doc, &mut out);
+        out.extend(spans);
         out.sort_by(|a, b| a.date.cmp(&b.date).then(a.sentence.cmp(&b.sentence)));
         let mut seen = std::collections::HashSet::new();
         out.retain(|c| seen.insert((c.subject, c.event.clone(), c.object, c.date)));
         out
     }
 
-    fn sentence_claims(&self, doc: &Doc, s0: usize, s1: usize, out: &mut Vec<Claim>) {
+    fn sentence_claims(&self, doc: &Doc, s0: usize, s1: usize, lives: &HashSet<usize>, out: &mut Vec<Claim>) {
         let text = doc.text;
         let triggers: Vec<(usize, usize, usize)> = self
             .ac
@@ -322,7 +324,8 @@ impl ClaimRules {
             // A trigger word inside a name ("Soviet Union", "Death of Stalin") is part of the name.
             .filter(|&(a, b, _)| !doc.inside_name(a, b))
             .collect();
-        let dates: Vec<usize> = doc.dates_in(s0, s1).filter(|&i| usable(&doc.dates[i]).is_some()).collect();
+        let dates: Vec<usize> =
+            doc.dates_in(s0, s1).filter(|&i| !lives.contains(&i) && usable(&doc.dates[i]).is_some()).collect();
         if dates.is_empty() {
             return;
         }
@@ -332,8 +335,9 @@ impl ClaimRules {
         let mut passive: Vec<bool> = Vec::with_capacity(triggers.len());
         let mut inherited: Vec<bool> = Vec::with_capacity(triggers.len());
         for (ti, &(t0, t1, _)) in triggers.iter().enumerate() {
-            let own = doc.by_phrase(t1, s1, &agents).is_some() || doc.passive_before(t0, s0);
-            let coordinated = ti > 0 && doc.after_and(t0, s0) && passive[ti - 1];
+            let before = doc.passive_before(t0, s0);
+            let own = doc.by_phrase(t1, s1, &agents).is_some() || before == Voice::Passive;
+            let coordinated = before == Voice::Coordinated || (ti > 0 && doc.after_and(t0, s0) && passive[ti - 1]);
             passive.push(own);
             inherited.push(coordinated);
         }
@@ -520,6 +524,17 @@ fn nearest_date(doc: &Doc, dates: &[usize], triggers: &[(usize, usize, usize)], 
         }
     }
     best.map(|b| b.1)
+}
+
+/// The voice a trigger's left context gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Voice {
+    Active,
+    /// An auxiliary, a causative or a participle clause before it.
+    Passive,
+    /// The same, but before an "and": the passive of a coordinated participle, which a verb without an undergoer
+    /// ("died", "escaped") does not share.
+    Coordinated,
 }
 
 /// A name or pronoun in the text.
@@ -832,18 +847,22 @@ impl<'a> Doc<'a> {
     /// Is the trigger at `t0` a passive participle: after an auxiliary ("was exiled", "was removed from his
     /// positions and eventually expelled"), a causative ("had Trotsky exiled") or in a participle clause after a
     /// name ("Trotsky, born in")?
-    fn passive_before(&self, t0: usize, s0: usize) -> bool {
+    fn passive_before(&self, t0: usize, s0: usize) -> Voice {
         let c0 = self.clause_start(t0, s0);
         let ws: Vec<(usize, usize)> = tokens(&self.text[c0..t0]).into_iter().map(|(a, b)| (c0 + a, c0 + b)).collect();
+        // Past an "and", the passive found belongs to a coordinated participle: "was born in 1879 and died".
+        let mut crossed_and = false;
+        let found = |crossed: bool| if crossed { Voice::Coordinated } else { Voice::Passive };
         for (k, &(a, b)) in ws.iter().enumerate().rev().take(8) {
             let w = self.text[a..b].to_lowercase();
             if AUX.contains(&w.as_str()) {
-                return true;
+                return found(crossed_and);
             }
             // "was able to oust": an infinitive is active.
             if w == "to" {
-                return false;
+                return Voice::Active;
             }
+            crossed_and |= w == "and";
             let name = self.ref_covering(a, b);
             let possessive = matches!(w.as_str(), "his" | "her" | "its" | "their");
             if let Some(r) = name.filter(|_| !possessive) {
@@ -856,15 +875,15 @@ impl<'a> Doc<'a> {
                 // A participle clause follows the clause's first name, its subject.
                 let first = self.refs_in(c0, t0).next().is_some_and(|f| f.start == r.start);
                 let participle = first && self.text[r.end..t0].trim_start().starts_with(',');
-                return causative || participle;
+                return if causative || participle { found(crossed_and) } else { Voice::Active };
             }
             // A comma not after a name ends the search.
             let next = ws.get(k + 1).map_or(t0, |x| x.0);
             if self.text[b..next].contains([',', ';', ':']) && k + 1 < ws.len() {
-                return false;
+                return Voice::Active;
             }
         }
-        false
+        Voice::Active
     }
 
     /// The owner of a noun trigger: "Lenin's death", "his death", "his final stroke", "the death of Lenin".
@@ -1116,7 +1135,9 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
 
 /// "(Name; Place, 1877 – Place, 1940)" and "Name (1879–1940)": a bracket ending in two dates joined by a dash,
 /// with a person named inside it or right before it, gives the person's birth and death.
-fn life_spans(doc: &Doc, out: &mut Vec<Claim>) {
+/// Returns the indices of the dates it used: a life span is no date for a trigger nearby.
+fn life_spans(doc: &Doc, out: &mut Vec<Claim>) -> HashSet<usize> {
+    let mut used = HashSet::new();
     let text = doc.text;
     let mut open: Vec<usize> = Vec::new();
     for (i, c) in text.char_indices() {
@@ -1128,13 +1149,27 @@ fn life_spans(doc: &Doc, out: &mut Vec<Claim>) {
                     continue;
                 }
                 let inner: Vec<usize> = doc.dates_in(o + 1, i).collect();
-                let &[.., a, b] = inner.as_slice() else { continue };
-                let (da, db) = (&doc.dates[a], &doc.dates[b]);
-                let dash = text[da.end..db.start].contains(['-', '–']);
-                let ends = text[db.end..i].trim().is_empty();
-                if !(dash && ends && da.kind == DateKind::Date && db.kind == DateKind::Date) {
+                // Two dates joined by a dash, or one range ("1879-1940"), closing the bracket.
+                let (ka, kb) = match *inner.as_slice() {
+                    [.., a, b] if doc.dates[a].kind == DateKind::Date && doc.dates[b].kind == DateKind::Date => {
+                        if !text[doc.dates[a].end..doc.dates[b].start].contains(['-', '–']) {
+                            continue;
+                        }
+                        (a, b)
+                    }
+                    [.., r] if doc.dates[r].kind == DateKind::Range => (r, r),
+                    _ => continue,
+                };
+                let (da, db) = (&doc.dates[ka], &doc.dates[kb]);
+                if !text[db.end..i].trim().is_empty() {
                     continue;
                 }
+                let values: Vec<&str> = match (usable(da), usable(db)) {
+                    (Some((a, _)), Some((b, _))) if ka != kb => vec![a, b],
+                    (Some((r, _)), _) => r.split('/').collect(),
+                    _ => continue,
+                };
+                let &[born, died] = values.as_slice() else { continue };
                 let person = doc.refs_in(o, da.start).find_map(|r| doc.resolve(r, &["PERSON"])).or_else(|| {
                     let before = text[..o].trim_end();
                     doc.name_ending_at(before.len()).and_then(|r| doc.resolve(r, &["PERSON"]))
@@ -1142,8 +1177,8 @@ fn life_spans(doc: &Doc, out: &mut Vec<Claim>) {
                 let Some(p) = person else { continue };
                 let k = doc.sentences.partition_point(|&(_, e)| e <= o);
                 let sentence = doc.sentences.get(k).copied().filter(|&(s, e)| s <= o && i < e).unwrap_or((o, i + 1));
-                for (event, d) in [("born", da), ("died", db)] {
-                    let Some((v, _)) = usable(d) else { continue };
+                used.extend([ka, kb]);
+                for (event, d, v) in [("born", da, born), ("died", db, died)] {
                     out.push(Claim {
                         subject: p,
                         event: event.to_owned(),
@@ -1161,6 +1196,7 @@ fn life_spans(doc: &Doc, out: &mut Vec<Claim>) {
             _ => {}
         }
     }
+    used
 }
 
 #[cfg(test)]
@@ -1195,6 +1231,29 @@ mod tests {
         assert_eq!(
             claims(&d, "(Lev Davidovich Bronstein, called Leon Trotsky; Yanovka, Ukraine, 1877 - Coyoacán, Mexico, 1940) Russian revolutionary."),
             vec![c("leon-trotsky", "born", None, "1877"), c("leon-trotsky", "died", None, "1940")]
+        );
+    }
+
+    #[test]
+    fn life_span_as_a_range_is_no_date_for_a_trigger() {
+        let d = data();
+        assert_eq!(
+            claims(&d, "Leon Trotsky (1879-1940) wrote pamphlets."),
+            vec![c("leon-trotsky", "born", None, "1879"), c("leon-trotsky", "died", None, "1940")]
+        );
+    }
+
+    #[test]
+    fn a_verb_without_an_undergoer_does_not_share_a_coordinated_passive() {
+        let d = data();
+        assert_eq!(
+            claims(&d, "Trotsky was born in 1879 and died in 1940."),
+            vec![c("leon-trotsky", "born", None, "1879"), c("leon-trotsky", "died", None, "1940")]
+        );
+        // A verb with one does: "was removed ... and eventually expelled".
+        assert_eq!(
+            claims(&d, "Trotsky was removed from his posts and eventually expelled from the Soviet Union in 1929."),
+            vec![c("leon-trotsky", "expelled", Some("soviet-union"), "1929")]
         );
     }
 
