@@ -1098,7 +1098,7 @@ fn person_pronouns(
 
 /// Sentence spans: a break after `.`, `!` or `?` before a capital or an opening quote or bracket, and at line
 /// ends; a run longer than `MAX_SENTENCE` bytes is cut. A full stop after an initial or a one-letter word does not end a sentence.
-fn sentences(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let b = text.as_bytes();

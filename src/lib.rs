@@ -28,6 +28,7 @@ pub mod record;
 pub mod report;
 pub mod rules;
 pub mod segment;
+pub mod stance;
 pub mod strip;
 pub mod tsv;
 pub mod write;

@@ -11,9 +11,11 @@ use crate::read::{self, Input, RawDoc};
 use crate::reconcile::{reconcile, Located};
 use crate::rules::Rules;
 use crate::segment::{segment, Segmented};
+use crate::stance::{Evidence, StanceRules};
 use crate::strip::{classify, Classified, DocKind, LineLabel};
 use crate::write::{
-    document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, SUGGESTIONS,
+    document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
+    SUGGESTIONS,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,6 +76,7 @@ pub struct Data {
     pub matcher: Matcher,
     pub dates: DateTagger,
     pub claims: ClaimRules,
+    pub stance: StanceRules,
 }
 
 impl Data {
@@ -83,15 +86,23 @@ impl Data {
         let matcher = Matcher::load(dir);
         let dates = DateTagger::load(dir).map_err(|e| vec![e]);
         let claims = ClaimRules::load(dir);
-        match (rules, matcher, dates, claims) {
-            (Ok(rules), Ok(matcher), Ok(dates), Ok(claims)) => Ok(Data { rules, matcher, dates, claims }),
-            (r, m, d, c) => Err(r
+        let stance = StanceRules::load(dir);
+        match (rules, matcher, dates, claims, stance) {
+            (Ok(rules), Ok(matcher), Ok(dates), Ok(claims), Ok(stance)) => {
+                let unknown = stance.unknown_relation_ids(&|id| matcher.entities.iter().any(|e| e.id == id));
+                if !unknown.is_empty() {
+                    return Err(unknown);
+                }
+                Ok(Data { rules, matcher, dates, claims, stance })
+            }
+            (r, m, d, c, st) => Err(r
                 .err()
                 .into_iter()
                 .flatten()
                 .chain(m.err().into_iter().flatten())
                 .chain(d.err().into_iter().flatten())
                 .chain(c.err().into_iter().flatten())
+                .chain(st.err().into_iter().flatten())
                 .collect()),
         }
     }
@@ -113,6 +124,8 @@ pub struct Analysis {
     pub removed_dates: Vec<(usize, Vec<DateMention>)>,
     /// The document's own date, from its byline, when it gives one with a year.
     pub doc_date: Option<String>,
+    /// Stance evidence sentences, per segment.
+    pub stances: Vec<Vec<Evidence>>,
 }
 
 /// Normalise, strip, segment and tag one decoded document.
@@ -149,7 +162,53 @@ pub fn annotate(data: &Data, lines: Vec<NormLine>, classified: Classified, segme
         .zip(mentions.iter().zip(&dates))
         .map(|(s, (ms, ds))| data.claims.extract(&s.text, ms, ds, &data.matcher.entities))
         .collect();
-    Analysis { lines, classified, segmented, mentions, dates, claims, removed_dates, doc_date }
+    let stances = segmented
+        .segments
+        .iter()
+        .zip(&mentions)
+        .map(|(s, ms)| {
+            // A quote block speaks for the poster it quotes; the rest for the segment's author.
+            let quoted: Vec<(usize, usize, Option<String>, bool)> = s
+                .quotes
+                .iter()
+                .filter_map(|q| {
+                    let span = |li: usize| s.lines.binary_search(&li).ok().map(|p| s.line_starts[p]);
+                    let first = span(*q.lines.first()?)?;
+                    let last = q.lines.last().and_then(|&l| s.lines.binary_search(&l).ok())?;
+                    // A quote of a post in this document was scored where it was posted.
+                    let here = q.source_segment.is_some();
+                    Some((first, s.line_starts[last] + lines[s.lines[last]].text.len(), q.author.clone(), here))
+                })
+                .collect();
+            // The author of an article or essay (its byline) is the document's main author: null, as for a blog.
+            let own = if s.author_evidence == Some("byline") { None } else { s.author.clone() };
+            // A paragraph introduced as a quotation ("In 1924, he wrote in Principles of Leninism:") is its
+            // author's, not the speaker's: not scored.
+            let cited: Vec<(usize, usize)> = (1..s.lines.len())
+                .filter(|&k| data.stance.introduces_quote(&lines[s.lines[k - 1]].text))
+                .map(|k| (s.line_starts[k], s.line_starts[k] + lines[s.lines[k]].text.len()))
+                .collect();
+            let speaker = |b: usize| match quoted.iter().find(|q| q.0 <= b && b < q.1) {
+                _ if cited.iter().any(|c| c.0 <= b && b < c.1) => None,
+                Some(q) if q.3 => None,
+                // A quote of nobody known is nobody's stance here.
+                Some(q) => q.2.clone().map(Some),
+                None => Some(own.clone()),
+            };
+            data.stance.evidence(&s.text, ms, &data.matcher.entities, &speaker)
+        })
+        .collect();
+    Analysis { lines, classified, segmented, mentions, dates, claims, removed_dates, doc_date, stances }
+}
+
+/// Records as JSON Lines.
+fn jsonl_of<T: serde::Serialize>(records: &[T]) -> String {
+    let mut s = String::new();
+    for r in records {
+        s.push_str(&serde_json::to_string(r).expect("records serialise"));
+        s.push('\n');
+    }
+    s
 }
 
 /// The document's own date: the first full date (with a year) on a byline or posted-time line of its first
@@ -272,6 +331,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     let mut write_err = None;
     let mut suggestions = SuggestionTable::default();
     let mut claims: Vec<Located> = Vec::new();
+    let mut stance_records: Vec<crate::reconcile::Weighed> = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
@@ -299,6 +359,8 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
                 }
                 suggestions.add(&inputs[want].doc_id, &doc.suggestions);
                 claims.extend(doc.claims);
+                // A document's stance sentences become its stance records at once; only those are kept.
+                stance_records.extend(crate::reconcile::stance_records(&doc.stances, &data.stance.related));
                 summary.segments += doc.segment_count;
                 summary.removed += doc.removed_count;
                 summary.bytes += doc.bytes;
@@ -318,13 +380,11 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
         return Err(RunError::Output(e));
     }
     out.add_file(&opts.out, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
-    let found = reconcile(&claims, &data.claims, &data.matcher.entities);
-    let mut jsonl = String::new();
-    for i in &found {
-        jsonl.push_str(&serde_json::to_string(i).expect("records serialise"));
-        jsonl.push('\n');
-    }
-    out.add_file(&opts.out, INCONSISTENCIES, &jsonl).map_err(RunError::Output)?;
+    let mut found = reconcile(&claims, &data.claims, &data.matcher.entities);
+    let (stance_records, stance_conflicts) = crate::reconcile::stance_conflicts(stance_records);
+    found.extend(stance_conflicts);
+    out.add_file(&opts.out, STANCES, &jsonl_of(&stance_records)).map_err(RunError::Output)?;
+    out.add_file(&opts.out, INCONSISTENCIES, &jsonl_of(&found)).map_err(RunError::Output)?;
     let paths = inputs.iter().map(|i| (i.doc_id.clone(), i.display.clone())).collect();
     let report = crate::report::render(&found, &data.matcher.entities, &paths, claims.len());
     out.add_file(&opts.out, REPORT, &report).map_err(RunError::Output)?;

@@ -1,4 +1,5 @@
-//! Reduce step: all documents' claims → date inconsistencies.
+//! Reduce step: all documents' claims → date inconsistencies; their stance sentences → stance records and stance
+//! inconsistencies (see `stances`).
 //!
 //! Claims are grouped by (subject, event, object), with manners of one event compared as that event
 //! ("assassinated" and "died"). Two values conflict only when their time intervals cannot overlap:
@@ -23,7 +24,7 @@
 
 use crate::claims::{ClaimRules, Occurs};
 use crate::gazetteer::Entity;
-use crate::record::{ClaimSpan, Inconsistency, Position, RawPos};
+use crate::record::{ClaimSpan, Inconsistency, Position, RawPos, StanceQuote, StanceRecord};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -36,6 +37,197 @@ pub struct Located {
     pub claim: ClaimSpan,
     /// The sentence the claim was read from.
     pub evidence: String,
+}
+
+/// A stance evidence sentence with where it was found, as the reconcile step gets it.
+#[derive(Debug, Clone)]
+pub struct LocatedStance {
+    pub document: String,
+    pub segment: String,
+    pub author: Option<String>,
+    /// The comment (segment id) of a commenter with no known name; None otherwise.
+    pub comment: Option<String>,
+    pub target: String,
+    pub score: f64,
+    pub raw: RawPos,
+    pub text: String,
+}
+
+/// How many evidence sentences a stance record quotes.
+const STANCE_QUOTES: usize = 5;
+/// Opposite stances on a target are a conflict when each side's evidence weighs at least this much (the sum of
+/// its sentences' absolute scores): a little above one sentence at the evidence minimum (0.25), so that a side
+/// resting on a single borderline sentence does not make a conflict.
+const CONFLICT_SIDE: f64 = 0.3;
+
+/// Sentences → one stance per (document, speaker, target) (a speaker: the main author, a poster, or an unnamed
+/// commenter's comment), and the targets on which sources or posters take
+/// opposite positions (a pro and a con, each with enough evidence). A speaker who names a target without
+/// evaluating it takes, through `related` ((target, related) pairs: a doctrine and the person it is named after),
+/// the clear stance they show toward the related target (`via`).
+pub fn stances(evidence: &[LocatedStance], related: &[(String, String)]) -> (Vec<StanceRecord>, Vec<Inconsistency>) {
+    stance_conflicts(stance_records(evidence, related))
+}
+
+/// A stance record with the weight of its own evidence (the sum of its sentences' absolute scores; 0 for a neutral
+/// or inherited stance): what it brings to a conflict.
+pub type Weighed = (StanceRecord, f64);
+
+/// The stance records of some documents' sentences (a document's are all it takes: records do not reach across
+/// documents, so the pipeline keeps only these, not the sentences, until all documents are read).
+pub fn stance_records(evidence: &[LocatedStance], related: &[(String, String)]) -> Vec<Weighed> {
+    type Key = (String, Option<String>, Option<String>, String);
+    let mut groups: BTreeMap<Key, Vec<&LocatedStance>> = BTreeMap::new();
+    for e in evidence {
+        groups.entry((e.target.clone(), e.author.clone(), e.comment.clone(), e.document.clone())).or_default().push(e);
+    }
+    // Speakers who declare an even-handed account: (author, comment, document) -> the declaring sentence.
+    let declared: BTreeMap<(Option<String>, Option<String>, String), &LocatedStance> = groups
+        .iter()
+        .filter(|(k, _)| k.0 == crate::stance::EVEN_HANDED)
+        .map(|(k, ev)| ((k.1.clone(), k.2.clone(), k.3.clone()), ev[0]))
+        .collect();
+    let quote = |e: &LocatedStance| StanceQuote {
+        segment: e.segment.clone(),
+        raw: e.raw,
+        score: crate::write::round3(e.score),
+        text: e.text.trim().to_owned(),
+    };
+    let mut own: BTreeMap<Key, (StanceRecord, f64)> = BTreeMap::new();
+    let mut unevaluated: Vec<(Key, &LocatedStance)> = Vec::new();
+    for (key, ev) in &groups {
+        let (target, author, comment, document) = key;
+        if target == crate::stance::EVEN_HANDED {
+            continue;
+        }
+        let even = declared.get(&(author.clone(), comment.clone(), document.clone()));
+        let Some((stance, score)) = crate::stance::label_for(ev.iter().map(|e| e.score), even.is_some()) else {
+            if ev.iter().all(|e| e.score == 0.0) {
+                unevaluated.push((key.clone(), ev[0]));
+            }
+            continue;
+        };
+        // Quotes that show the stance first: the highest scores for pro, the lowest for con; sentences that only
+        // name the target show only a neutral stance, after the declaration.
+        let mut sorted: Vec<&LocatedStance> =
+            ev.iter().copied().filter(|e| stance == "neutral" || e.score != 0.0).collect();
+        sorted.sort_by(|a, b| {
+            let side = |x: f64| match stance {
+                "con" => x,
+                "pro" => -x,
+                _ => -x.abs(),
+            };
+            side(a.score).total_cmp(&side(b.score)).then(a.raw.line.cmp(&b.raw.line))
+        });
+        if let Some(d) = even {
+            sorted.insert(0, d);
+        }
+        // The weight of the speaker's own evidence: what a position brings to a conflict.
+        let weight: f64 = if stance == "neutral" { 0.0 } else { ev.iter().map(|e| e.score.abs()).sum() };
+        let rec = StanceRecord {
+            document: document.clone(),
+            author: author.clone(),
+            comment: comment.clone(),
+            target: target.clone(),
+            stance: stance.to_owned(),
+            score: crate::write::round3(score),
+            via: None,
+            evidence: sorted.iter().take(STANCE_QUOTES).map(|e| quote(e)).collect(),
+        };
+        own.insert(key.clone(), (rec, weight));
+    }
+    // Inherited stances: the related targets' clear stances, when they agree.
+    let mut inherited = Vec::new();
+    for (key, mention) in unevaluated {
+        let (target, author, comment, document) = &key;
+        let sources: Vec<&StanceRecord> = related
+            .iter()
+            .filter_map(|(a, b)| (a == target).then_some(b))
+            .filter_map(|r| own.get(&(r.clone(), author.clone(), comment.clone(), document.clone())))
+            .map(|(r, _)| r)
+            .filter(|r| r.stance == "pro" || r.stance == "con")
+            .collect();
+        let Some(first) = sources.first() else { continue };
+        if sources.iter().any(|r| r.stance != first.stance) {
+            continue;
+        }
+        let mut evidence = vec![quote(mention)];
+        evidence.extend(first.evidence.iter().take(STANCE_QUOTES - 1).cloned());
+        let rec = StanceRecord {
+            document: document.clone(),
+            author: author.clone(),
+            comment: comment.clone(),
+            target: target.clone(),
+            stance: first.stance.clone(),
+            score: first.score,
+            via: Some(first.target.clone()),
+            evidence,
+        };
+        inherited.push((key, (rec, 0.0)));
+    }
+    own.extend(inherited);
+    own.into_values().collect()
+}
+
+/// Stance records of all documents → the records in `stances.jsonl` order (target, author, comment, document) and
+/// the targets on which they take opposite positions.
+pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<Inconsistency>) {
+    weighed.sort_by(|(a, _), (b, _)| {
+        (&a.target, &a.author, &a.comment, &a.document).cmp(&(&b.target, &b.author, &b.comment, &b.document))
+    });
+    let mut records = Vec::new();
+    let mut by_target: BTreeMap<String, Vec<Weighed>> = BTreeMap::new();
+    for (rec, weight) in weighed {
+        records.push(rec.clone());
+        by_target.entry(rec.target.clone()).or_default().push((rec, weight));
+    }
+    let mut conflicts = Vec::new();
+    for (target, recs) in by_target {
+        // Each side needs enough evidence of its own: one clear sentence, or several weaker ones, over its
+        // positions. Inherited stances bring none.
+        let side = |s: &str| recs.iter().filter(|(r, w)| *w > 0.0 && r.stance == s).map(|(_, w)| w).sum::<f64>();
+        if side("pro") < CONFLICT_SIDE || side("con") < CONFLICT_SIDE {
+            continue;
+        }
+        let count = |s: &str| recs.iter().filter(|(r, w)| *w > 0.0 && r.stance == s).count();
+        let positions: Vec<Position> = recs
+            .iter()
+            .filter(|(r, w)| *w > 0.0 && r.stance != "neutral")
+            .map(|(r, _)| {
+                let top = &r.evidence[0];
+                Position {
+                    document: r.document.clone(),
+                    segment: top.segment.clone(),
+                    author: r.author.clone(),
+                    value: r.stance.clone(),
+                    event: "stance".to_owned(),
+                    surface: format!("{:+.2}", r.score),
+                    derived: false,
+                    raw: top.raw,
+                    evidence: top.text.clone(),
+                    agrees_with_reference: None,
+                }
+            })
+            .collect();
+        let documents: BTreeSet<&str> = positions.iter().map(|p| p.document.as_str()).collect();
+        let strength = positions.iter().filter(|p| p.value != "mixed").count();
+        conflicts.push(Inconsistency {
+            // One id per target, so that a reviewed conflict stays reviewed when a new source joins it.
+            id: stable_id("stance", &format!("stance\t{target}\topposite-stances")),
+            kind: "stance".to_owned(),
+            check: "opposite-stances".to_owned(),
+            subject: target.clone(),
+            event: "stance".to_owned(),
+            object: None,
+            within_source: documents.len() == 1,
+            severity: if strength >= 3 { "major" } else { "minor" }.to_owned(),
+            reference: None,
+            reference_source: None,
+            positions,
+            note: format!("{} pro and {} con positions", count("pro"), count("con")),
+        });
+    }
+    (records, conflicts)
 }
 
 /// Last day of the Julian calendar in Russia (Gregorian 1918-02-13 followed 1918-01-31 O.S.), as a day number.
@@ -223,7 +415,7 @@ pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) ->
     for r in &mut out {
         if !seen.insert(r.id.clone()) {
             let at: Vec<String> = r.positions.iter().map(|p| format!("{}:{}", p.segment, p.raw.line)).collect();
-            r.id = stable_id(&format!("{}\t{}", r.id, at.join(",")));
+            r.id = stable_id("date", &format!("{}\t{}", r.id, at.join(",")));
             seen.insert(r.id.clone());
         }
     }
@@ -335,10 +527,10 @@ fn content_words(s: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// `date-` and the first 12 hex digits of the sha256 of `key`.
-fn stable_id(key: &str) -> String {
+/// `<kind>-` and the first 12 hex digits of the sha256 of `key`.
+fn stable_id(kind: &str, key: &str) -> String {
     let hash = Sha256::digest(key.as_bytes());
-    format!("date-{}", hash.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
+    format!("{kind}-{}", hash.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -355,7 +547,7 @@ fn record(
     values.sort_unstable();
     values.dedup();
     let key = format!("date\t{subject}\t{event}\t{}\t{}\t{}", object.unwrap_or("-"), check, values.join(","));
-    let id = stable_id(&key);
+    let id = stable_id("date", &key);
     let documents: BTreeSet<&str> = claims.iter().map(|c| c.document.as_str()).collect();
     let within_source = documents.len() == 1;
     Inconsistency {
@@ -449,5 +641,97 @@ mod tests {
         let clusters = same_content(&[&a, &b, &c]);
         assert_eq!(clusters.len(), 2);
         assert_eq!(clusters[0].len(), 2);
+    }
+
+    /// A stance sentence of `doc` by `author` (or an unnamed commenter's `comment`) on `target`.
+    fn said(
+        doc: &str,
+        author: Option<&str>,
+        comment: Option<&str>,
+        target: &str,
+        score: f64,
+        line: u32,
+    ) -> LocatedStance {
+        LocatedStance {
+            document: doc.into(),
+            segment: format!("{doc}:0000"),
+            author: author.map(str::to_owned),
+            comment: comment.map(str::to_owned),
+            target: target.into(),
+            score,
+            raw: RawPos { line, col: 0 },
+            text: format!("sentence {line}"),
+        }
+    }
+
+    #[test]
+    fn a_named_but_unjudged_target_takes_the_stance_toward_its_related_target() {
+        let related = vec![("trotskyism".to_owned(), "leon-trotsky".to_owned())];
+        let ev = [said("a", None, None, "leon-trotsky", 0.7, 1), said("a", None, None, "trotskyism", 0.0, 2)];
+        let (records, _) = stances(&ev, &related);
+        let t = records.iter().find(|r| r.target == "trotskyism").expect("an inherited record");
+        assert_eq!((t.stance.as_str(), t.via.as_deref()), ("pro", Some("leon-trotsky")));
+        // First the sentence naming the target, then the related stance's evidence.
+        assert_eq!(t.evidence.iter().map(|q| q.raw.line).collect::<Vec<_>>(), vec![2, 1]);
+        // One way only: a person does not take the stance toward a doctrine.
+        let ev = [said("a", None, None, "trotskyism", -0.7, 1), said("a", None, None, "leon-trotsky", 0.0, 2)];
+        let (records, _) = stances(&ev, &related);
+        assert!(records.iter().all(|r| r.target != "leon-trotsky"), "{records:?}");
+        // Nor does a target that is judged, even unclearly.
+        let ev = [
+            said("a", None, None, "leon-trotsky", 0.7, 1),
+            said("a", None, None, "trotskyism", 0.3, 2),
+            said("a", None, None, "trotskyism", -0.3, 3),
+        ];
+        let (records, _) = stances(&ev, &related);
+        assert!(records.iter().all(|r| r.via.is_none()), "{records:?}");
+    }
+
+    #[test]
+    fn unnamed_commenters_are_speakers_of_their_own() {
+        let ev = [said("a", None, None, "communism", 0.6, 1), said("a", None, Some("a:0003"), "communism", -0.6, 9)];
+        let (records, conflicts) = stances(&ev, &[]);
+        let got: Vec<(Option<&str>, &str)> =
+            records.iter().map(|r| (r.comment.as_deref(), r.stance.as_str())).collect();
+        assert_eq!(got, vec![(None, "pro"), (Some("a:0003"), "con")]);
+        // The article and the comment under it disagree: a conflict within one source.
+        assert_eq!(conflicts.len(), 1);
+        assert!(conflicts[0].within_source);
+    }
+
+    #[test]
+    fn a_stance_conflict_needs_evidence_on_both_sides() {
+        // A borderline sentence on one side is not enough...
+        let ev = [said("a", None, None, "stalinism", -0.8, 1), said("b", None, None, "stalinism", 0.26, 1)];
+        assert!(stances(&ev, &[]).1.is_empty());
+        // ... two sources together are.
+        let ev = [
+            said("a", None, None, "stalinism", -0.8, 1),
+            said("b", None, None, "stalinism", 0.26, 1),
+            said("c", Some("poster"), None, "stalinism", 0.26, 4),
+        ];
+        let (_, conflicts) = stances(&ev, &[]);
+        assert_eq!(conflicts.len(), 1);
+        let c = &conflicts[0];
+        assert_eq!((c.note.as_str(), c.severity.as_str()), ("2 pro and 1 con positions", "major"));
+        // The id names the target only, so a reviewed conflict stays reviewed as sources come and go.
+        assert_eq!(c.id, stable_id("stance", "stance\tstalinism\topposite-stances"));
+    }
+
+    #[test]
+    fn an_even_handed_speaker_is_neutral_and_shows_the_declaration_first() {
+        let ev = [
+            said("a", None, None, crate::stance::EVEN_HANDED, 0.0, 9),
+            said("a", None, None, "leon-trotsky", 0.5, 1),
+            said("a", None, None, "leon-trotsky", 0.0, 2),
+            said("b", None, None, "leon-trotsky", -0.9, 1),
+        ];
+        let (records, conflicts) = stances(&ev, &[]);
+        let a = records.iter().find(|r| r.document == "a").unwrap();
+        assert_eq!(a.stance, "neutral");
+        assert_eq!(a.evidence.iter().map(|q| q.raw.line).collect::<Vec<_>>(), vec![9, 1, 2]);
+        assert!(records.iter().all(|r| r.target != crate::stance::EVEN_HANDED));
+        // A neutral account takes no side in a conflict.
+        assert!(conflicts.is_empty());
     }
 }

@@ -172,6 +172,65 @@ pub struct ClaimSpan {
     pub raw: RawPos,
 }
 
+/// A sentence that shows a stance toward a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceEvidence {
+    pub start: u64,
+    pub end: u64,
+    /// The sentence's score for the target, in [-1, 1].
+    pub score: f64,
+    pub raw: RawPos,
+}
+
+/// One speaker's stance toward one target within a segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceSpan {
+    /// Entity id, concept (`communism`) or proposition id (`stalin-role-in-1917`).
+    pub target: String,
+    /// Who takes the stance: the segment's author (null for the document's main author, whom a byline names), or
+    /// the poster a quote block quotes.
+    pub author: Option<String>,
+    /// pro | con | mixed | neutral
+    pub stance: String,
+    /// Net score in [-1, 1]: (praise - criticism) / (praise + criticism).
+    pub score: f64,
+    pub evidence: Vec<StanceEvidence>,
+}
+
+/// One record of `stances.jsonl`: a source's (or a poster's) stance toward a target over a whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceRecord {
+    pub document: String,
+    /// The poster or commenter; null for the document's main author, and for a commenter with no known name.
+    pub author: Option<String>,
+    /// For a commenter with no known name: the comment's segment id (each such comment is a speaker of its own);
+    /// null otherwise.
+    pub comment: Option<String>,
+    pub target: String,
+    /// pro | con | mixed | neutral
+    pub stance: String,
+    pub score: f64,
+    /// When the speaker names the target without evaluating it: the related target (stance-relations.tsv) whose
+    /// stance this is; the first evidence sentence then names the target, the others are the related stance's.
+    pub via: Option<String>,
+    /// Evidence sentences, strongest first (at most 5); for a neutral stance the declaration of an even-handed
+    /// account first, for an inherited one (`via`) the sentence naming the target first.
+    pub evidence: Vec<StanceQuote>,
+}
+
+/// An evidence sentence with where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceQuote {
+    pub segment: String,
+    pub raw: RawPos,
+    pub score: f64,
+    pub text: String,
+}
+
 /// One claim's side of an inconsistency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -196,11 +255,12 @@ pub struct Position {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inconsistency {
-    /// Stable across runs: a hash of kind, subject, event, object, check and the values.
+    /// Stable across runs: for a date, a hash of subject, event, object, check and the values; for a stance, of the
+    /// target.
     pub id: String,
-    /// date
+    /// date | stance
     pub kind: String,
-    /// sources-disagree | against-reference | before-object-existed
+    /// sources-disagree | against-reference | before-object-existed (date); opposite-stances (stance)
     pub check: String,
     pub subject: String,
     pub event: String,
@@ -236,6 +296,8 @@ pub struct SegmentRecord {
     pub dates: Option<Vec<DateSpan>>,
     /// Dated claims read from the text (null only if claim extraction did not run).
     pub claims: Option<Vec<ClaimSpan>>,
+    /// Stances toward the targets the text names (null only if the stance stage did not run).
+    pub stances: Option<Vec<StanceSpan>>,
 }
 
 /// One record of `removed.jsonl`: a raw line (or part of one) that is not in any segment's text.

@@ -1,7 +1,10 @@
 //! The review report, `annotated/REPORT.md`: the inconsistencies for a person to read top to bottom.
 //!
-//! Per inconsistency: the subject, the event and its object by name and id, each position with its value, the
+//! Per date inconsistency: the subject, the event and its object by name and id, each position with its value, the
 //! source document, raw line, author and a short quote, and the gazetteer's reference value when there is one.
+//! Per stance conflict (after the date sections): the target by name and id, and the positions side by side in a
+//! table with a column per stance (pro, con, and mixed when there is one), each with its source document, raw line,
+//! author, score and a short quote.
 
 use crate::gazetteer::Entity;
 use crate::record::{Inconsistency, Position};
@@ -63,10 +66,60 @@ pub fn render(items: &[Inconsistency], entities: &[Entity], paths: &HashMap<Stri
             }
         }
     }
+    stances(&mut s, items, &name, paths);
     if items.is_empty() {
         let _ = writeln!(s, "No inconsistencies found.");
     }
     s
+}
+
+/// The stance labels, in column order.
+const STANCES: [&str; 3] = ["pro", "con", "mixed"];
+
+/// The stance section: per target, a table with a column per stance and a position per cell.
+fn stances(s: &mut String, items: &[Inconsistency], name: &dyn Fn(&str) -> String, paths: &HashMap<String, String>) {
+    let group: Vec<&Inconsistency> = items.iter().filter(|i| i.check == "opposite-stances").collect();
+    if group.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "## Opposite stances\n");
+    let _ = writeln!(
+        s,
+        "{} target{} toward which sources or posters take opposite stances, each with enough evidence. Scores \
+         run from -1 (criticism only) to +1 (praise only); each position is quoted by its strongest sentence.\n",
+        group.len(),
+        if group.len() == 1 { "" } else { "s" }
+    );
+    for i in group {
+        let _ = writeln!(s, "### {}\n", name(&i.subject));
+        let scope = if i.within_source { "within one source" } else { "across sources" };
+        let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
+        let columns: Vec<Vec<&Position>> = STANCES
+            .iter()
+            .map(|st| i.positions.iter().filter(|p| p.value == *st).collect::<Vec<_>>())
+            .enumerate()
+            // pro and con always; mixed only when a position is mixed.
+            .filter(|(k, ps)| *k < 2 || !ps.is_empty())
+            .map(|(_, ps)| ps)
+            .collect();
+        let _ = writeln!(s, "| {} |", STANCES[..columns.len()].join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(columns.len()));
+        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+        for r in 0..rows {
+            let cells: Vec<String> =
+                columns.iter().map(|c| c.get(r).map_or_else(String::new, |p| stance_cell(p, paths))).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        let _ = writeln!(s);
+    }
+}
+
+/// One stance position as a table cell: score, where, who, and the quote.
+fn stance_cell(p: &Position, paths: &HashMap<String, String>) -> String {
+    let path = paths.get(&p.document).map_or(p.document.as_str(), String::as_str);
+    let author = p.author.as_deref().map(|a| format!(", by {a}")).unwrap_or_default();
+    let cell = format!("**{}** — `{path}:{}`{author}<br>“{}”", p.surface, p.raw.line, quote(&p.evidence, ""));
+    cell.replace('|', "\\|").replace('\n', " ")
 }
 
 fn position(p: &Position, paths: &HashMap<String, String>) -> String {
@@ -119,5 +172,98 @@ mod tests {
         assert!(q.starts_with('…') && q.ends_with('…'));
         assert_eq!(q.chars().count(), QUOTE_CHARS + 2);
         assert_eq!(quote("short", "x"), "short");
+    }
+
+    fn stance_position(document: &str, author: Option<&str>, value: &str, surface: &str, evidence: &str) -> Position {
+        Position {
+            document: document.into(),
+            segment: format!("{document}:0000"),
+            author: author.map(str::to_owned),
+            value: value.into(),
+            event: "stance".into(),
+            surface: surface.into(),
+            derived: false,
+            raw: crate::record::RawPos { line: 7, col: 0 },
+            evidence: evidence.into(),
+            agrees_with_reference: None,
+        }
+    }
+
+    fn stance_conflict(positions: Vec<Position>) -> Inconsistency {
+        Inconsistency {
+            id: "stance-0123456789ab".into(),
+            kind: "stance".into(),
+            check: "opposite-stances".into(),
+            subject: "leon-trotsky".into(),
+            event: "stance".into(),
+            object: None,
+            within_source: false,
+            severity: "minor".into(),
+            reference: None,
+            reference_source: None,
+            positions,
+            note: "1 pro and 1 con positions".into(),
+        }
+    }
+
+    #[test]
+    fn stance_conflicts_come_after_the_dates_side_by_side() {
+        let date = Inconsistency {
+            id: "date-e7afdac53431".into(),
+            kind: "date".into(),
+            check: "sources-disagree".into(),
+            subject: "leon-trotsky".into(),
+            event: "born".into(),
+            positions: vec![Position {
+                value: "1879".into(),
+                event: "born".into(),
+                surface: "1879".into(),
+                ..stance_position("a", None, "1879", "1879", "Trotsky was born in 1879.")
+            }],
+            note: "sources give incompatible dates for the same event".into(),
+            ..stance_conflict(Vec::new())
+        };
+        let long = format!("Trotsky was a great leader | {} the end", "and so on ".repeat(40));
+        let stance = stance_conflict(vec![
+            stance_position("a", Some("Ann"), "pro", "+0.62", &long),
+            stance_position("b", None, "con", "-1.00", "Trotsky betrayed the revolution."),
+            stance_position("c", Some("Cy"), "pro", "+0.30", "Trotsky was right."),
+        ]);
+        let entities = vec![Entity {
+            id: "leon-trotsky".into(),
+            label: "PERSON".into(),
+            name: "Leon Trotsky".into(),
+            aliases: Vec::new(),
+            facts: Vec::new(),
+            origin: "people.tsv:6".into(),
+        }];
+        let paths: HashMap<String, String> = [("a".to_owned(), "raw/a.txt".to_owned())].into();
+        let r = render(&[date, stance], &entities, &paths, 1);
+        let (dates, stances) = r.split_once("## Opposite stances").expect("a stance section");
+        assert!(dates.contains("## Sources disagree") && !dates.contains("stance-0123456789ab"), "{r}");
+        assert!(stances.contains("\n\n1 target toward which"), "{r}");
+        assert!(stances.contains("### Leon Trotsky (`leon-trotsky`)\n"), "{r}");
+        assert!(stances.contains("`stance-0123456789ab` · minor · across sources · 1 pro and 1 con positions"), "{r}");
+        // Two columns (no position is mixed), two rows: the pros one under the other, the con beside the first.
+        let table: Vec<&str> = stances.lines().filter(|l| l.starts_with('|')).collect();
+        assert_eq!(table.len(), 4, "{r}");
+        assert_eq!(table[0], "| pro | con |");
+        assert_eq!(table[1], "|---|---|");
+        assert!(table[2].contains("**+0.62** — `raw/a.txt:7`, by Ann<br>“Trotsky was a great leader \\| and so"));
+        assert!(table[2].contains("…” | **-1.00** — `b:7`<br>“Trotsky betrayed the revolution.” |"), "{r}");
+        assert_eq!(table[3], "| **+0.30** — `c:7`, by Cy<br>“Trotsky was right.” |  |", "{r}");
+        // The long quote is cut like the date quotes, and the cut quote's `|` does not split the row.
+        assert_eq!(table[2].matches(" | ").count(), 1, "{}", table[2]);
+
+        // A mixed position gets a third column.
+        let mixed = stance_conflict(vec![
+            stance_position("a", None, "pro", "+1.00", "Good."),
+            stance_position("b", None, "con", "-1.00", "Bad."),
+            stance_position("c", None, "mixed", "+0.10", "Good and bad."),
+        ]);
+        let r = render(&[mixed], &[], &HashMap::new(), 0);
+        assert!(r.contains("### `leon-trotsky`\n"), "{r}");
+        assert!(r.contains("| pro | con | mixed |\n|---|---|---|\n| **+1.00** — `a:7`<br>“Good.” | **-1.00** — `b:7`<br>“Bad.” | **+0.10** — `c:7`<br>“Good and bad.” |\n"), "{r}");
+        assert!(!r.contains("No inconsistencies found."));
     }
 }

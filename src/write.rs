@@ -10,10 +10,11 @@ use crate::error::OutputError;
 use crate::normalize::NormLine;
 use crate::pipeline::Analysis;
 use crate::read::RawDoc;
-use crate::reconcile::Located;
+use crate::reconcile::{Located, LocatedStance};
 use crate::record::*;
-use crate::segment::{Segment, Segmented};
+use crate::segment::{SegKind, Segment, Segmented};
 use crate::strip::LineLabel;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ pub const SUGGESTIONS: &str = "gazetteer-suggestions.tsv";
 /// The reconcile step's output: one inconsistency per line, and the report for reviewers.
 pub const INCONSISTENCIES: &str = "inconsistencies.jsonl";
 pub const REPORT: &str = "REPORT.md";
+/// The stance of each source or poster toward each target, over whole documents.
+pub const STANCES: &str = "stances.jsonl";
 
 /// The serialised records of one document, ready to append to the streams.
 #[derive(Debug, Default)]
@@ -42,6 +45,8 @@ pub struct DocOutput {
     pub suggestions: Vec<(String, Option<String>, String)>,
     /// The document's dated claims, for the reconcile step.
     pub claims: Vec<Located>,
+    /// The document's stance evidence sentences, for the reconcile step.
+    pub stances: Vec<LocatedStance>,
 }
 
 fn push_json<T: serde::Serialize>(buf: &mut Vec<u8>, value: &T) {
@@ -71,6 +76,18 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
 
     // Segments.
     let ids: Vec<String> = (0..seg.segments.len()).map(|i| segment_id(doc_id, i)).collect();
+    let mut mentioned: HashSet<(Option<String>, Option<String>, String)> = HashSet::new();
+    // A comment with no known author is a speaker of its own, not the document's main author.
+    let comment_of = |si: usize, speaker: &Option<String>| {
+        let s = &seg.segments[si];
+        (speaker.is_none() && si > 0 && s.author.is_none() && s.kind == SegKind::Comment).then(|| ids[si].clone())
+    };
+    // Speakers who declare an even-handed account anywhere in the document: neutral in every segment.
+    let declared: HashSet<(Option<String>, Option<String>)> = (0..seg.segments.len())
+        .flat_map(|si| a.stances[si].iter().map(move |e| (si, e)))
+        .filter(|(_, e)| e.target == crate::stance::EVEN_HANDED)
+        .map(|(si, e)| (e.speaker.clone(), comment_of(si, &e.speaker)))
+        .collect();
     for (si, s) in seg.segments.iter().enumerate() {
         let cp = CodePoints::new(&s.text);
         let spans: Vec<LineSpan> = s
@@ -130,7 +147,28 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
             entities: Some(entity_spans(&a.mentions[si], s, lines, &cp, matcher)),
             dates: Some(date_spans(&a.dates[si], s, lines, &cp)),
             claims: Some(claim_spans(&a.claims[si], s, lines, &cp, matcher)),
+            stances: Some(stance_spans(&a.stances[si], s, lines, &cp, &|sp| {
+                declared.contains(&(sp.clone(), comment_of(si, sp)))
+            })),
         };
+        for e in &a.stances[si] {
+            let comment = comment_of(si, &e.speaker);
+            // Of sentences that only name a target, the first per speaker and target is enough.
+            if e.score == 0.0 && !mentioned.insert((e.speaker.clone(), comment.clone(), e.target.clone())) {
+                continue;
+            }
+            let (line, col) = s.raw_pos(lines, e.sentence.0);
+            out.stances.push(LocatedStance {
+                document: doc_id.to_owned(),
+                segment: ids[si].clone(),
+                author: e.speaker.clone(),
+                comment,
+                target: e.target.clone(),
+                score: e.score,
+                raw: RawPos { line, col },
+                text: s.text[e.sentence.0..e.sentence.1].to_owned(),
+            });
+        }
         for (span, c) in rec.claims.iter().flatten().zip(&a.claims[si]) {
             out.claims.push(Located {
                 document: doc_id.to_owned(),
@@ -295,6 +333,42 @@ fn claim_spans(cs: &[Claim], s: &Segment, lines: &[NormLine], cp: &CodePoints, m
             }
         })
         .collect()
+}
+
+fn stance_spans(
+    ev: &[crate::stance::Evidence],
+    s: &Segment,
+    lines: &[NormLine],
+    cp: &CodePoints,
+    declared: &dyn Fn(&Option<String>) -> bool,
+) -> Vec<StanceSpan> {
+    crate::stance::aggregate_declared(ev, declared)
+        .into_iter()
+        .map(|st| StanceSpan {
+            target: st.target,
+            author: st.speaker,
+            stance: st.stance.to_owned(),
+            score: round3(st.score),
+            evidence: st
+                .evidence
+                .iter()
+                .map(|e| {
+                    let (line, col) = s.raw_pos(lines, e.sentence.0);
+                    StanceEvidence {
+                        start: cp.at(e.sentence.0),
+                        end: cp.at(e.sentence.1),
+                        score: round3(e.score),
+                        raw: RawPos { line, col },
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Scores are written with three decimals, so that the output does not depend on float printing details.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// Byte offsets of a text to code-point offsets.

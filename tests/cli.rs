@@ -35,11 +35,12 @@ fn jsonl(path: &Path) -> Vec<serde_json::Value> {
 }
 
 /// Every file a run writes into its output directory.
-const STREAMS: [&str; 6] = [
+const STREAMS: [&str; 7] = [
     "documents.jsonl",
     "segments.jsonl",
     "removed.jsonl",
     "gazetteer-suggestions.tsv",
+    "stances.jsonl",
     "inconsistencies.jsonl",
     "REPORT.md",
 ];
@@ -294,6 +295,32 @@ fn malformed_gazetteer_line_is_an_error_with_file_and_line_and_keeps_old_output(
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
     let o = marginalia(&["gazetteer", "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn malformed_stance_data_is_an_error_with_file_and_line() {
+    let gaz = gazetteer_copy();
+    let append = |name: &str, row: &str| {
+        let path = gaz.path().join(name);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let line = text.lines().count() + 1;
+        text.push_str(row);
+        std::fs::write(&path, text).unwrap();
+        line
+    };
+    let relation = append("stance-relations.tsv", "trotskism\tleon-trotsky\n");
+    let cue = append("stance-cues.tsv", "wonderful\tvery\t-\n");
+    let o = marginalia(&["gazetteer", "check", "--gazetteer", gaz.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("stance-cues.tsv:{cue}: not a number")), "{}", stderr(&o));
+    // A relation is checked against the targets once every file reads.
+    let cues = gaz.path().join("stance-cues.tsv");
+    let text = std::fs::read_to_string(&cues).unwrap().replace("wonderful\tvery\t-\n", "");
+    std::fs::write(&cues, text).unwrap();
+    let o = marginalia(&["gazetteer", "check", "--gazetteer", gaz.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let want = format!("stance-relations.tsv:{relation}: unknown target id \"trotskism\"");
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
 }
 
 #[test]

@@ -7,16 +7,21 @@
 //! * `gold-entities.jsonl`, `gold-dates.jsonl`: entity mentions and temporal expressions.
 //! * `gold-claims.jsonl`: dated claims; `gold-conflicts.jsonl` and `gold-non-conflicts.jsonl`: the date
 //!   inconsistencies a correct pipeline flags, and look-alikes it must not flag.
+//! * `gold-stance.jsonl`: the stance of a document's author (null: its main author) or of a poster toward a target
+//!   (pro, con, mixed, neutral); the `kind: "stance"` rows of `gold-conflicts.jsonl`: targets on which sources
+//!   or posters take opposite stances. Scored next to the VADER baseline `bench/vader_baseline.py`, which needs
+//!   Python with vaderSentiment (`bash bench/setup-python.sh`, or `MARGINALIA_PYTHON`).
 
 use marginalia::manifest::Manifest;
 use marginalia::normalize::Normalizer;
 use marginalia::pipeline::{analyse, Analysis, Data};
 use marginalia::read::{self, Input, Origin};
-use marginalia::reconcile::{reconcile, Located};
+use marginalia::reconcile::{reconcile, Located, LocatedStance};
 use marginalia::record::Inconsistency;
 use marginalia::write::document_output;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 const LABELS: [&str; 5] = ["content", "heading", "boilerplate", "meta", "quote"];
 
@@ -564,9 +569,17 @@ dated claims against gold ({} rows):",
 
 /// Every document's claims with where they were found, as the reconcile step gets them; and document id → seed.
 fn located_claims(data: &Data) -> (Vec<Located>, HashMap<String, String>) {
+    let (claims, _, seeds) = located(data);
+    (claims, seeds)
+}
+
+/// Every document's claims and stance sentences with where they were found, as the reconcile step gets them
+/// (from `document_output`, as the writer does); and document id → seed.
+fn located(data: &Data) -> (Vec<Located>, Vec<LocatedStance>, HashMap<String, String>) {
     let raw_dir = root().join("raw");
     let manifest = Manifest::load_dir(&raw_dir).unwrap().expect("raw/MANIFEST.tsv");
     let mut claims = Vec::new();
+    let mut stances = Vec::new();
     let mut seeds = HashMap::new();
     for entry in manifest.entries() {
         let doc_id = entry.file.trim_end_matches(".txt").to_owned();
@@ -578,10 +591,12 @@ fn located_claims(data: &Data) -> (Vec<Located>, HashMap<String, String>) {
         };
         let raw = read::read(&input).unwrap();
         let a = analyse(&raw, data);
-        claims.extend(document_output(&raw, &a, &data.matcher).claims);
+        let out = document_output(&raw, &a, &data.matcher);
+        claims.extend(out.claims);
+        stances.extend(out.stances);
         seeds.insert(doc_id, entry.seed.clone());
     }
-    (claims, seeds)
+    (claims, stances, seeds)
 }
 
 /// Is a reference fact for (subject, event, object) in the gazetteer? The same lookup reconcile uses: the
@@ -763,6 +778,329 @@ metadata dates against gold ({} rows with meta: true):",
     assert!(found.len() * 10 >= gold.len() * 9, "at least 90 % of metadata dates must be found");
 }
 
+/// Stance labels of the gold set, in table order.
+const STANCE_LABELS: [&str; 4] = ["pro", "con", "mixed", "neutral"];
+/// Our prediction for a gold row when we give no stance record for its (document, speaker, target): no label.
+/// The gold set writes no row where a source only mentions a target, and `neutral` means an explicitly
+/// even-handed account, which the stance stage reports as such; finding nothing is a miss, not a neutral stance.
+const NO_STANCE: &str = "none";
+/// The gold set's name for a commenter who signs with no name (the comment under 002's post).
+const UNNAMED_COMMENTER: &str = "unnamed-commenter";
+
+/// (seed file, who takes the stance as the gold set names them, target).
+type StanceKey = (String, Option<String>, String);
+
+/// Who takes a stance, as the gold set names them: null for a document's main author (the pipeline already
+/// counts a byline's author as the main author), `unnamed-commenter` for a comment that names no author, and
+/// otherwise the poster's or commenter's handle (a quote block speaks for the poster it quotes).
+fn gold_speaker(author: Option<&str>, comment: Option<&str>) -> Option<String> {
+    match (author, comment) {
+        (None, Some(_)) => Some(UNNAMED_COMMENTER.to_owned()),
+        (a, _) => a.map(str::to_owned),
+    }
+}
+
+/// The pipeline's stance records, as `annotated/stances.jsonl` has them, per (seed file, speaker, target); and
+/// the scored sentences of each key (the evidence the baseline gets).
+#[allow(clippy::type_complexity)]
+fn stance_records(
+    data: &Data,
+) -> (BTreeMap<StanceKey, marginalia::record::StanceRecord>, BTreeMap<StanceKey, Vec<(f64, u32, String)>>) {
+    let (_, located, seeds) = located(data);
+    let (records, _) = marginalia::reconcile::stances(&located, &data.stance.related);
+    let key = |doc: &str, author: Option<&str>, comment: Option<&str>, target: &str| {
+        (seeds[doc].clone(), gold_speaker(author, comment), target.to_owned())
+    };
+    let mut sentences: BTreeMap<StanceKey, Vec<(f64, u32, String)>> = BTreeMap::new();
+    for e in located.iter().filter(|e| e.score != 0.0) {
+        let k = key(&e.document, e.author.as_deref(), e.comment.as_deref(), &e.target);
+        sentences.entry(k).or_default().push((e.score, e.raw.line, e.text.trim().to_owned()));
+    }
+    let records = records
+        .into_iter()
+        .map(|r| (key(&r.document, r.author.as_deref(), r.comment.as_deref(), &r.target), r))
+        .collect();
+    (records, sentences)
+}
+
+/// Per-label scores of (gold, predicted) label pairs, as `bench/vader_baseline.py` defines them: precision is 0
+/// for a label never predicted; macro-F1 is the mean F1 over the labels that occur in the gold set.
+/// Returns (label, P, R, F1, gold rows, predicted rows) per label, macro-F1 and accuracy.
+#[allow(clippy::type_complexity)]
+fn label_scores(pairs: &[(&str, &str)]) -> (Vec<(&'static str, f64, f64, f64, usize, usize)>, f64, f64) {
+    let mut rows = Vec::new();
+    for label in STANCE_LABELS {
+        let n_gold = pairs.iter().filter(|p| p.0 == label).count();
+        let n_pred = pairs.iter().filter(|p| p.1 == label).count();
+        if n_gold + n_pred == 0 {
+            continue;
+        }
+        let tp = pairs.iter().filter(|p| p.0 == label && p.1 == label).count();
+        let p = if n_pred == 0 { 0.0 } else { tp as f64 / n_pred as f64 };
+        let r = if n_gold == 0 { 0.0 } else { tp as f64 / n_gold as f64 };
+        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        rows.push((label, p, r, f1, n_gold, n_pred));
+    }
+    let in_gold: Vec<f64> = rows.iter().filter(|r| r.4 > 0).map(|r| r.3).collect();
+    let macro_f1 = if in_gold.is_empty() { 0.0 } else { in_gold.iter().sum::<f64>() / in_gold.len() as f64 };
+    let accuracy = ratio(pairs.iter().filter(|p| p.0 == p.1).count(), pairs.len());
+    (rows, macro_f1, accuracy)
+}
+
+/// The VADER baseline's result: its metrics object and its label for each input row.
+struct Vader {
+    metrics: serde_json::Value,
+    labels: Vec<String>,
+}
+
+/// Run `bench/vader_baseline.py` on `rows` (JSON Lines, written under the target's temporary directory) with
+/// `MARGINALIA_PYTHON`, or else the repository's `.venv/bin/python`. An error says how to get the interpreter.
+fn vader_baseline(rows: &str) -> Result<Vader, String> {
+    let input = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gold-stance-vader.jsonl");
+    std::fs::write(&input, rows).map_err(|e| format!("cannot write {}: {e}", input.display()))?;
+    let python =
+        std::env::var_os("MARGINALIA_PYTHON").map(PathBuf::from).unwrap_or_else(|| root().join(".venv/bin/python"));
+    let setup = "run `bash bench/setup-python.sh` from the repository root, or set MARGINALIA_PYTHON to a Python \
+                 that has vaderSentiment==3.3.2";
+    let out = Command::new(&python)
+        .arg(root().join("bench/vader_baseline.py"))
+        .arg(&input)
+        .output()
+        .map_err(|e| format!("no Python for the VADER baseline ({}: {e}): {setup}", python.display()))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => {}
+        Some(3) => return Err(format!("{} cannot import vaderSentiment: {setup}", python.display())),
+        _ => return Err(format!("bench/vader_baseline.py failed ({}): {stderr}", out.status)),
+    }
+    let metrics = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("bench/vader_baseline.py printed no JSON object ({e}): {stderr}"))?;
+    // stderr: one line per row, tab-separated: file, author, target, gold, predicted, mean.
+    let labels = stderr.lines().filter_map(|l| l.split('\t').nth(4)).map(str::to_owned).collect();
+    Ok(Vader { metrics, labels })
+}
+
+/// Stances against `gold-stance.jsonl`, next to the VADER baseline on the same sentences. Our label for a gold
+/// row is the `stance` of the pipeline's record for its (document, speaker, target), as `stances.jsonl` has it;
+/// no record is a miss (`NO_STANCE`), as the baseline's row without sentences is. The baseline gets the
+/// sentences our record rests on: VADER scores each whole sentence, blind to the target.
+fn stance_against_gold(data: &Data) {
+    let (ours, sentences) = stance_records(data);
+    let text = std::fs::read_to_string(root().join("tests/fixtures/gold-stance.jsonl")).unwrap();
+    let gold: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut vader_rows = String::new();
+    let mut misses: Vec<(usize, String)> = Vec::new();
+    for (i, g) in gold.iter().enumerate() {
+        let s = |k: &str| g[k].as_str().map(str::to_owned);
+        let key: StanceKey = (s("file").unwrap(), s("author"), s("target").unwrap());
+        let want = g["stance"].as_str().unwrap();
+        let record = ours.get(&key);
+        let predicted = record.map_or(NO_STANCE, |r| r.stance.as_str());
+        pairs.push((want, predicted));
+        // The baseline reads the sentences our label rests on: the key's scored sentences, or for an inherited
+        // stance the related target's evidence.
+        let own: Vec<&str> = sentences.get(&key).map_or(Vec::new(), |v| v.iter().map(|e| e.2.as_str()).collect());
+        let sents: Vec<&str> = match record {
+            Some(r) if r.via.is_some() => r.evidence.iter().skip(1).map(|e| e.text.as_str()).collect(),
+            _ => own,
+        };
+        let row = serde_json::json!({
+            "file": key.0, "author": key.1, "target": key.2, "gold": want, "sentences": sents,
+        });
+        vader_rows.push_str(&row.to_string());
+        vader_rows.push('\n');
+        if predicted != want {
+            let lines = |v: Vec<u32>| v.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+            let gold_lines = lines(g["lines"].as_array().unwrap().iter().map(|l| l.as_u64().unwrap() as u32).collect());
+            let n = sentences.get(&key).map_or(0, Vec::len);
+            let why = match record {
+                None if n == 0 => "no evaluating sentence".to_owned(),
+                None => {
+                    let v = &sentences[&key];
+                    let net: f64 = v.iter().map(|e| e.0).sum();
+                    format!(
+                        "no clear side from {n} sentences (sum {net:+.2}; lines {})",
+                        lines(v.iter().map(|e| e.1).collect())
+                    )
+                }
+                Some(r) => format!(
+                    "{} {:+.2} from {n} sentences{} (quoted lines {})",
+                    r.stance,
+                    r.score,
+                    r.via.as_ref().map_or(String::new(), |v| format!(" via {v}")),
+                    lines(r.evidence.iter().map(|e| e.raw.line).collect())
+                ),
+            };
+            misses.push((
+                i,
+                format!(
+                    "{} {} {}: gold {want} (lines {gold_lines}), ours {predicted}: {why}",
+                    &key.0[..3],
+                    key.1.as_deref().unwrap_or("-"),
+                    key.2
+                ),
+            ));
+        }
+    }
+    let (rows, macro_f1, accuracy) = label_scores(&pairs);
+    println!(
+        "\nstances against gold ({} rows; a row with no stance record of ours is a miss, \"{NO_STANCE}\"):",
+        gold.len()
+    );
+    println!("  {:<8} {:>6} {:>6} {:>6} {:>5} {:>5}", "label", "P", "R", "F1", "gold", "ours");
+    for (label, p, r, f1, n_gold, n_pred) in &rows {
+        println!("  {label:<8} {p:>6.3} {r:>6.3} {f1:>6.3} {n_gold:>5} {n_pred:>5}");
+    }
+    println!("  macro-F1 {macro_f1:.3} (over the labels in the gold set), accuracy {accuracy:.3}");
+    let missing = pairs.iter().filter(|p| p.1 == NO_STANCE).count();
+    let as_neutral: Vec<(&str, &str)> =
+        pairs.iter().map(|&(g, p)| (g, if p == NO_STANCE { "neutral" } else { p })).collect();
+    let (_, strict_f1, _) = label_scores(&as_neutral);
+    println!(
+        "  {missing} gold rows get no stance record; counted as neutral predictions instead, macro-F1 {strict_f1:.3}"
+    );
+    let extra = ours
+        .keys()
+        .filter(|k| {
+            !gold.iter().any(|g| {
+                (g["file"].as_str(), g["author"].as_str(), g["target"].as_str())
+                    == (Some(k.0.as_str()), k.1.as_deref(), Some(k.2.as_str()))
+            })
+        })
+        .count();
+    println!(
+        "  (we also give a stance for {extra} (document, speaker, target) the gold set does not list; not scored)"
+    );
+    let vader = vader_baseline(&vader_rows);
+    match &vader {
+        Ok(v) => {
+            let m = &v.metrics;
+            println!("  VADER baseline on the same sentences (bench/vader_baseline.py):");
+            for label in STANCE_LABELS {
+                if let Some(l) = m["per_label"].get(label) {
+                    println!(
+                        "  {label:<8} {:>6.3} {:>6.3} {:>6.3} {:>5}",
+                        l["p"].as_f64().unwrap(),
+                        l["r"].as_f64().unwrap(),
+                        l["f1"].as_f64().unwrap(),
+                        l["n"].as_u64().unwrap()
+                    );
+                }
+            }
+            println!(
+                "  VADER baseline macro-F1 {:.3}, accuracy {:.3}; ours macro-F1 {macro_f1:.3}, accuracy {accuracy:.3}",
+                m["macro_f1"].as_f64().unwrap(),
+                m["accuracy"].as_f64().unwrap()
+            );
+        }
+        Err(e) => println!("  VADER baseline: NOT RUN: {e}"),
+    }
+    println!("  misclassified ({}):", misses.len());
+    for (i, m) in &misses {
+        let vader_label =
+            vader.as_ref().ok().and_then(|v| v.labels.get(*i)).map_or(String::new(), |l| format!("; VADER {l}"));
+        println!("    {m}{vader_label}");
+    }
+    let vader = vader.unwrap_or_else(|e| panic!("the VADER baseline did not run: {e}"));
+    let vader_f1 = vader.metrics["macro_f1"].as_f64().unwrap();
+    assert!(
+        macro_f1 >= 0.70 && macro_f1 > vader_f1,
+        "stance macro-F1 {macro_f1:.3} must be at least 0.70 and above the VADER baseline's {vader_f1:.3}"
+    );
+}
+
+/// Stance conflicts against the `kind: "stance"` rows of `gold-conflicts.jsonl`: a stance inconsistency found by
+/// the reconcile step (from the documents' stance sentences, as the writer passes them) matches a gold row with
+/// the same target.
+fn stance_conflicts_against_gold(data: &Data) {
+    let (_, located, seeds) = located(data);
+    let (records, found) = marginalia::reconcile::stances(&located, &data.stance.related);
+    let text = std::fs::read_to_string(root().join("tests/fixtures/gold-conflicts.jsonl")).unwrap();
+    let gold: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["kind"] == "stance")
+        .collect();
+    let short = |doc: &str| seeds[doc][..3].to_owned();
+    let side =
+        |doc: &str, author: Option<&str>, stance: &str| format!("{}/{}={stance}", short(doc), author.unwrap_or("-"));
+    println!("\nstance conflicts against gold ({} gold rows, {} found):", gold.len(), found.len());
+    let mut hits = 0;
+    for g in &gold {
+        let target = g["target"].as_str().unwrap();
+        let gold_sides: Vec<String> = g["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}={}",
+                    &p["file"].as_str().unwrap()[..3],
+                    p["author"].as_str().unwrap_or("-"),
+                    p["stance"].as_str().unwrap()
+                )
+            })
+            .collect();
+        println!("  {} {target}: gold {}", g["id"].as_str().unwrap(), gold_sides.join(", "));
+        match found.iter().find(|i| i.subject == target) {
+            Some(i) => {
+                hits += 1;
+                let ours: Vec<String> =
+                    i.positions.iter().map(|p| side(&p.document, p.author.as_deref(), &p.value)).collect();
+                println!("      flagged ({}): {}", i.id, ours.join(", "));
+            }
+            None => {
+                let ours: Vec<String> = records
+                    .iter()
+                    .filter(|r| r.target == target)
+                    .map(|r| side(&r.document, r.author.as_deref(), &r.stance))
+                    .collect();
+                let ours = if ours.is_empty() { "none".to_owned() } else { ours.join(", ") };
+                println!("      NOT FLAGGED; our stances: {ours}");
+            }
+        }
+    }
+    // The gold set annotates stances toward a closed list of targets (those of gold-stance.jsonl); a conflict on
+    // another target is neither right nor wrong by it, and is listed but not scored.
+    let stance_rows = std::fs::read_to_string(root().join("tests/fixtures/gold-stance.jsonl")).unwrap();
+    let closed: BTreeSet<String> = stance_rows
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["target"].as_str().unwrap().to_owned())
+        .collect();
+    let gold_targets: Vec<&str> = gold.iter().map(|g| g["target"].as_str().unwrap()).collect();
+    let (mut right, mut scored) = (0, 0);
+    for i in &found {
+        let ours: Vec<String> = i.positions.iter().map(|p| side(&p.document, p.author.as_deref(), &p.value)).collect();
+        if gold_targets.contains(&i.subject.as_str()) {
+            right += 1;
+            scored += 1;
+        } else if closed.contains(&i.subject) {
+            scored += 1;
+            println!("  FALSE (a gold target with no gold conflict): {} {}: {}", i.id, i.subject, ours.join(", "));
+        } else {
+            println!("  not scored (target outside the gold set's list): {} {}: {}", i.id, i.subject, ours.join(", "));
+        }
+    }
+    let (recall, precision) = (ratio(hits, gold.len()), ratio(right, scored));
+    println!("  recall {hits}/{} ({recall:.3}), precision {right}/{scored} ({precision:.3})", gold.len());
+    if recall < STANCE_CONFLICT_RECALL_TARGET {
+        println!("  recall is below the target of {STANCE_CONFLICT_RECALL_TARGET} (floor kept: {STANCE_CONFLICT_RECALL_FLOOR})");
+    }
+    assert!(
+        recall >= STANCE_CONFLICT_RECALL_FLOOR && precision >= 0.7 && !found.is_empty(),
+        "stance conflicts: recall {recall:.3} must be at least {STANCE_CONFLICT_RECALL_FLOOR} and precision \
+         {precision:.3} at least 0.7"
+    );
+}
+
+/// Recall wanted on the gold stance conflicts.
+const STANCE_CONFLICT_RECALL_TARGET: f64 = 0.8;
+/// Recall asserted: 7 of the 9 gold conflicts are found. The two missed need a reading the stage does not have:
+/// S05 rests on "the opposition" (lowercase, unnamed) standing for the Left Opposition, and S08 on Lenin's stance in
+/// two long articles that our sentences read as mixed. The floor keeps what is reached from slipping.
+const STANCE_CONFLICT_RECALL_FLOOR: f64 = 0.75;
+
 fn main() {
     let data = Data::load(&root().join("gazetteer")).expect("gazetteer loads");
     let docs = analysed(&data, true);
@@ -777,6 +1115,8 @@ fn main() {
         ("date_conflicts_against_gold", Box::new(|| date_conflicts_against_gold(&data))),
         ("every_post_has_the_right_author", Box::new(|| every_post_has_the_right_author(&docs))),
         ("quotes_are_attributed_to_the_quoted_poster", Box::new(|| quotes_are_attributed_to_the_quoted_poster(&docs))),
+        ("stance_against_gold", Box::new(|| stance_against_gold(&data))),
+        ("stance_conflicts_against_gold", Box::new(|| stance_conflicts_against_gold(&data))),
     ];
     let mut failed = 0;
     for (name, check) in &checks {

@@ -3,12 +3,14 @@
 //! The binary is run once on the repository's `raw/` (into a temporary directory); every line of every stream is
 //! then validated against its JSON Schema in `docs/schema/`, round-tripped through the serde types of
 //! `marginalia::record`, and checked for what neither can express: offsets that point at the right text and the
-//! right raw characters, record counts that add up, claims that name gazetteer entities and known events, and
-//! inconsistencies whose positions are claims of `segments.jsonl`.
+//! right raw characters, record counts that add up, claims that name gazetteer entities and known events, stances
+//! read from sentences of the segments, and inconsistencies whose positions are claims of `segments.jsonl` (date) or
+//! records of `stances.jsonl` (stance).
 
 use marginalia::gazetteer::Gazetteer;
 use marginalia::record::{
-    ClaimSpan, DateSpan, DocumentRecord, EntitySpan, Inconsistency, RawPos, RemovedRecord, SegmentRecord,
+    ClaimSpan, DateSpan, DocumentRecord, EntitySpan, Inconsistency, Position, RawPos, RemovedRecord, SegmentRecord,
+    StanceEvidence, StanceQuote, StanceRecord, StanceSpan,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -20,7 +22,7 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// The JSON Lines streams, by base name: `<name>.jsonl` is checked against `docs/schema/<name>.schema.json`.
-const STREAMS: [&str; 4] = ["documents", "segments", "removed", "inconsistencies"];
+const STREAMS: [&str; 5] = ["documents", "segments", "removed", "stances", "inconsistencies"];
 
 /// How many schema errors to print before giving up.
 const MAX_ERRORS: usize = 10;
@@ -55,6 +57,10 @@ impl Output {
 
     fn inconsistencies(&self) -> Vec<Inconsistency> {
         self.lines("inconsistencies").iter().map(|l| parse(l)).collect()
+    }
+
+    fn stances(&self) -> Vec<StanceRecord> {
+        self.lines("stances").iter().map(|l| parse(l)).collect()
     }
 }
 
@@ -113,6 +119,7 @@ fn output() -> &'static Output {
             !streams["inconsistencies"].is_empty(),
             "no inconsistencies written: the checks below would prove nothing"
         );
+        assert!(!streams["stances"].is_empty(), "no stances written: the checks below would prove nothing");
         let report = dir.path().join("REPORT.md");
         let report = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{}: {e}", report.display()));
         Output { streams, report }
@@ -321,8 +328,59 @@ fn schema_rejects_broken_segments() {
         ("claim derived as a number", |v| v["claims"] = json!([claim_json(|c| c["derived"] = json!(0))])),
         ("claim evidence_start negative", |v| v["claims"] = json!([claim_json(|c| c["evidence_start"] = json!(-1))])),
         ("unknown claim modifier", |v| v["claims"] = json!([claim_json(|c| c["mod"] = json!("LATE"))])),
+        ("missing stances (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("stances"))),
+        ("stances as an object", |v| v["stances"] = json!({})),
+        ("stance as a tuple", |v| v["stances"] = json!([["leon-trotsky", "pro", 0.5]])),
+        ("extra key in a stance", |v| v["stances"] = json!([stance_json(|s| s["confidence"] = json!(1.0))])),
+        ("stance without author", |v| {
+            v["stances"] = json!([stance_json(|s| drop(s.as_object_mut().unwrap().remove("author")))])
+        }),
+        ("unknown stance label", |v| v["stances"] = json!([stance_json(|s| s["stance"] = json!("neutralish"))])),
+        ("stance label in capitals", |v| v["stances"] = json!([stance_json(|s| s["stance"] = json!("PRO"))])),
+        ("stance target as a name", |v| v["stances"] = json!([stance_json(|s| s["target"] = json!("Leon Trotsky"))])),
+        ("stance score above 1", |v| v["stances"] = json!([stance_json(|s| s["score"] = json!(1.5))])),
+        ("stance score as a string", |v| v["stances"] = json!([stance_json(|s| s["score"] = json!("0.5"))])),
+        ("stance score with a long float tail", |v| {
+            v["stances"] = json!([stance_json(|s| s["score"] = json!(0.30000000000000004))])
+        }),
+        ("pro stance with a negative score", |v| v["stances"] = json!([stance_json(|s| s["score"] = json!(-0.5))])),
+        ("con stance with a positive score", |v| v["stances"] = json!([stance_json(|s| s["stance"] = json!("con"))])),
+        ("stance without evidence", |v| v["stances"] = json!([stance_json(|s| s["evidence"] = json!([]))])),
+        ("stance evidence as a tuple", |v| v["stances"] = json!([stance_json(|s| s["evidence"] = json!([[0, 12]]))])),
+        ("extra key in stance evidence", |v| {
+            v["stances"] = json!([stance_json(|s| s["evidence"][0]["text"] = json!("Trotsky was right."))])
+        }),
+        ("stance evidence without raw", |v| {
+            v["stances"] = json!([stance_json(|s| drop(s["evidence"][0].as_object_mut().unwrap().remove("raw")))])
+        }),
+        ("stance evidence start as a string", |v| {
+            v["stances"] = json!([stance_json(|s| s["evidence"][0]["start"] = json!("0"))])
+        }),
+        ("stance evidence score below -1", |v| {
+            v["stances"] = json!([stance_json(|s| s["evidence"][0]["score"] = json!(-1.2))])
+        }),
+        ("stance evidence score with four decimals", |v| {
+            v["stances"] = json!([stance_json(|s| s["evidence"][0]["score"] = json!(0.6234))])
+        }),
+        ("pro stance with a sentence that scores 0", |v| {
+            v["stances"] = json!([stance_json(|s| s["evidence"][0]["score"] = json!(0.0))])
+        }),
+        ("mixed stance with a sentence that scores 0", |v| {
+            v["stances"] = json!([stance_json(|s| {
+                s["stance"] = json!("mixed");
+                s["evidence"][0]["score"] = json!(0)
+            })])
+        }),
     ];
     assert_rejects(&validator, &good, cases, "segments");
+}
+
+/// A valid stance span as JSON, changed by `edit` (for the schema tests).
+fn stance_json(edit: fn(&mut Value)) -> Value {
+    let mut s = json!({"target": "leon-trotsky", "author": "Schizophonia", "stance": "pro", "score": 0.62,
+        "evidence": [{"start": 0, "end": 19, "score": 0.623, "raw": {"line": 1, "col": 0}}]});
+    edit(&mut s);
+    s
 }
 
 /// A valid date span as JSON, changed by `edit` (for the schema tests).
@@ -430,14 +488,61 @@ fn schema_accepts_filled_entities_and_dates() {
             ..ClaimSpan::default()
         },
     ]);
+    let evidence = |start: u64, score: f64| StanceEvidence { start, end: start + 10, score, raw };
+    rec.stances = Some(vec![
+        StanceSpan {
+            target: "leon-trotsky".into(),
+            author: Some("Schizophonia".into()),
+            stance: "pro".into(),
+            score: 1.0,
+            evidence: vec![evidence(0, 0.71), evidence(20, 0.259)],
+        },
+        StanceSpan {
+            target: "communism".into(),
+            author: None,
+            stance: "mixed".into(),
+            score: -0.204,
+            evidence: vec![evidence(0, 0.6), evidence(20, -0.9)],
+        },
+        StanceSpan {
+            target: "stalin-role-in-1917".into(),
+            author: Some("Sugarcoat".into()),
+            stance: "con".into(),
+            score: -1.0,
+            evidence: vec![evidence(40, -0.6)],
+        },
+        StanceSpan {
+            target: "joseph-stalin".into(),
+            author: None,
+            stance: "mixed".into(),
+            score: 0.0,
+            evidence: vec![evidence(0, 1.0), evidence(20, -1.0)],
+        },
+        // Neutral: sentences that name the target without evaluating it (score 0) are listed too.
+        StanceSpan {
+            target: "mexico".into(),
+            author: None,
+            stance: "neutral".into(),
+            score: 0.0,
+            evidence: vec![evidence(0, 0.0)],
+        },
+        StanceSpan {
+            target: "vladimir-lenin".into(),
+            author: None,
+            stance: "neutral".into(),
+            score: -0.475,
+            evidence: vec![evidence(0, -0.506), evidence(20, 0.0), evidence(40, 0.18)],
+        },
+    ]);
     let value = serde_json::to_value(&rec).unwrap();
     let errors = schema_errors(&validator, &value);
-    assert!(errors.is_empty(), "a record with entities, dates and claims is rejected: {errors:?}");
+    assert!(errors.is_empty(), "a record with entities, dates, claims and stances is rejected: {errors:?}");
 
-    // `claims` is null only if claim extraction did not run, but the type allows it.
+    // `claims` and `stances` are null only if their stage did not run, but the type allows it.
     rec.claims = None;
+    rec.stances = None;
     let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
-    assert!(errors.is_empty(), "a record with claims null is rejected: {errors:?}");
+    assert!(errors.is_empty(), "a record with claims and stances null is rejected: {errors:?}");
 
     // A removed record with dates (a byline, a file name).
     let removed = RemovedRecord {
@@ -507,6 +612,7 @@ fn records_round_trip_through_the_serde_types() {
     check::<DocumentRecord>("documents", out.lines("documents"), &mut report);
     check::<SegmentRecord>("segments", out.lines("segments"), &mut report);
     check::<RemovedRecord>("removed", out.lines("removed"), &mut report);
+    check::<StanceRecord>("stances", out.lines("stances"), &mut report);
     check::<Inconsistency>("inconsistencies", out.lines("inconsistencies"), &mut report);
     assert!(report.is_empty(), "{report}");
 }
@@ -744,7 +850,17 @@ fn schema_rejects_broken_inconsistencies() {
         ("id without the kind prefix", |v| v["id"] = json!("e7276d003df1")),
         ("id with uppercase hex", |v| v["id"] = json!("date-E7276D003DF1")),
         ("id too short", |v| v["id"] = json!("date-e7276d")),
-        ("kind not (yet) known", |v| v["kind"] = json!("stance")),
+        ("unknown kind", |v| v["kind"] = json!("quote")),
+        ("kind stance on a date record", |v| v["kind"] = json!("stance")),
+        ("stance id on a date record", |v| v["id"] = json!("stance-e7276d003df1")),
+        ("stance check on a date record", |v| v["check"] = json!("opposite-stances")),
+        ("stance event on a date record", |v| v["event"] = json!("stance")),
+        ("stance position on a date record", |v| {
+            v["positions"][0]["value"] = json!("pro");
+            v["positions"][0]["event"] = json!("stance");
+            v["positions"][0]["surface"] = json!("+0.62");
+            v["positions"][0]["agrees_with_reference"] = Value::Null;
+        }),
         ("unknown check", |v| v["check"] = json!("looks-odd")),
         ("unknown severity", |v| v["severity"] = json!("critical")),
         ("unknown event", |v| v["event"] = json!("won")),
@@ -987,6 +1103,10 @@ fn inconsistencies_are_claims_of_the_segments() {
         if !ids.insert(item.id.as_str()) {
             problems.push(format!("{what}: duplicate id"));
         }
+        // Stance records are checked against stances.jsonl (`stance_inconsistencies_are_stances_of_the_records`).
+        if item.kind == "stance" {
+            continue;
+        }
         // The id is a hash of what the inconsistency is about, not of where it was found: it stays the same when
         // other documents are added, or the same claims move.
         let mut values: Vec<&str> = item.positions.iter().map(|p| p.value.as_str()).collect();
@@ -1091,7 +1211,12 @@ fn inconsistencies_are_claims_of_the_segments() {
             }
         }
     }
-    // Conflicts between sources come first, in subject and event order.
+    // Date records come before stance records; within them, conflicts between sources come first, in subject and
+    // event order.
+    let kinds: Vec<bool> = items.iter().map(|i| i.kind == "date").collect();
+    if kinds.windows(2).any(|w| !w[0] && w[1]) {
+        problems.push("date records do not all come before the stance records".into());
+    }
     let checks: Vec<bool> = items.iter().map(|i| i.check == "sources-disagree").collect();
     if checks.windows(2).any(|w| !w[0] && w[1]) {
         problems.push("sources-disagree records do not all come first".into());
@@ -1114,4 +1239,748 @@ fn reference_row(source: &str) -> Option<String> {
     let line: usize = line.parse().ok()?;
     let text = std::fs::read_to_string(root().join(file)).ok()?;
     text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+}
+
+/// Every id a stance can be toward: the gazetteer's entities, the concepts of `stance-targets.tsv` and the
+/// propositions of `propositions.tsv`.
+fn stance_targets() -> BTreeSet<String> {
+    let mut ids: BTreeSet<String> = gazetteer().entities.iter().map(|e| e.id.clone()).collect();
+    for file in ["stance-targets.tsv", "propositions.tsv"] {
+        let path = root().join("gazetteer").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rows = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).skip(1);
+        ids.extend(rows.map(|l| l.split('\t').next().unwrap_or_default().trim().to_owned()));
+    }
+    ids
+}
+
+/// The raw line of the line span of `rec` that code point `at` of its text is on (a separator counts as the end
+/// of the line before it).
+fn raw_line_at(rec: &SegmentRecord, at: u64) -> Option<u32> {
+    let k = rec.lines.partition_point(|l| l.start <= at).checked_sub(1)?;
+    Some(rec.lines[k].raw.line)
+}
+
+/// `check_source` for a span that may start with spaces (a sentence after `. `): the first character that is not
+/// a space, on the raw line from `raw.col` on, past the raw spaces.
+fn check_source_trimmed(
+    raws: &mut RawFiles,
+    path: &str,
+    raw: RawPos,
+    span: &str,
+    what: &str,
+    problems: &mut Vec<String>,
+) {
+    let Some(first) = span.chars().find(|c| !c.is_whitespace()) else {
+        problems.push(format!("{what}: blank"));
+        return;
+    };
+    let skip = raws
+        .line(path, raw.line)
+        .and_then(|l| l.get(raw.col as usize..))
+        .map_or(0, |rest| rest.iter().take_while(|c| c.is_whitespace()).count());
+    check_source(raws, path, RawPos { line: raw.line, col: raw.col + skip as u32 }, first, what, problems);
+}
+
+/// A gazetteer TSV file's data rows (comments, blank lines and the header skipped), split on tabs and trimmed.
+fn tsv_rows(file: &str) -> Vec<Vec<String>> {
+    let path = root().join("gazetteer").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rows = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).skip(1);
+    rows.map(|l| l.split('\t').map(|c| c.trim().to_owned()).collect()).collect()
+}
+
+/// The words of one kind of `gazetteer/stance-grammar.tsv` (`self`: first-person words; `even-handed`:
+/// even-handedness words), lowercase.
+fn grammar_words(kind: &str) -> BTreeSet<String> {
+    let words: BTreeSet<String> =
+        tsv_rows("stance-grammar.tsv").into_iter().filter(|c| c[0] == kind).map(|c| c[1].to_lowercase()).collect();
+    assert!(!words.is_empty(), "stance-grammar.tsv has no {kind} words");
+    words
+}
+
+/// Does `text` declare an even-handed account: does it have a first-person word and an even-handedness word?
+fn declares_even_handed(text: &str, self_words: &BTreeSet<String>, even_handed: &BTreeSet<String>) -> bool {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.iter().any(|w| self_words.contains(w)) && words.iter().any(|w| even_handed.contains(w))
+}
+
+/// The (target, related) pairs of `gazetteer/stance-relations.tsv`, in file order.
+fn stance_relations() -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> =
+        tsv_rows("stance-relations.tsv").into_iter().map(|c| (c[0].clone(), c[1].clone())).collect();
+    assert!(!pairs.is_empty(), "stance-relations.tsv lists no pairs");
+    pairs
+}
+
+/// Who speaks at code point `at` of a segment's text, as the stance stage credits it: inside a quote block, the
+/// quoted poster (`None`, nobody, when the quote is of a post of the same document: it is scored where it was
+/// posted); elsewhere the segment's author, except that a segment with no author or with a byline speaks as the
+/// document's main author (null).
+fn speaker_at(seg: &SegmentRecord, at: u64) -> Option<Option<&str>> {
+    match seg.quotes.iter().find(|q| q.start <= at && at < q.end) {
+        Some(q) if q.source_segment.is_some() => None,
+        Some(q) => Some(q.author.as_deref()),
+        None if seg.segment.author_evidence.as_deref() == Some("byline") => Some(None),
+        None => Some(seg.segment.author.as_deref()),
+    }
+}
+
+/// A comment with no known author after the document's first segment: its unnamed commenter is a speaker of
+/// their own.
+fn anonymous_comment(seg: &SegmentRecord) -> bool {
+    seg.segment.kind == "comment" && seg.segment.index > 0 && seg.segment.author.is_none()
+}
+
+/// (praise - criticism) / (praise + criticism) of `scores`, or `None` when they are all 0.
+fn net_score(scores: impl Iterator<Item = f64>) -> Option<f64> {
+    let (pos, neg) = scores.fold((0.0, 0.0), |(p, n), s| if s > 0.0 { (p + s, n) } else { (p, n - s) });
+    (pos + neg > 0.0).then(|| (pos - neg) / (pos + neg))
+}
+
+/// How far a net score computed from scores written with three decimals may be from the one written, which the
+/// program computes from the unrounded scores: each score may be off by 0.0005, the written score too.
+fn net_tolerance(scores: &[f64]) -> f64 {
+    let total: f64 = scores.iter().map(|s| s.abs()).sum();
+    if total == 0.0 {
+        return 0.0005;
+    }
+    0.0005 + 2.0 * 0.0005 * scores.len() as f64 / total + 1e-9
+}
+
+#[test]
+fn stances_are_read_from_sentences_of_the_text() {
+    let out = output();
+    let targets = stance_targets();
+    let (self_words, even_handed) = (grammar_words("self"), grammar_words("even-handed"));
+    let mut raws = RawFiles::default();
+    let mut problems = Vec::new();
+    let mut spans = 0;
+    let segments = out.segments();
+    // Speakers who declare an even-handed account somewhere in a document: (document, author, the comment of an
+    // unnamed commenter).
+    let mut declarers: BTreeSet<(String, Option<String>, Option<String>)> = BTreeSet::new();
+    for rec in &segments {
+        let text: Vec<char> = rec.text.chars().collect();
+        for l in &rec.lines {
+            let (Some(line), Some(speaker)) = (slice(&text, l.start, l.end), speaker_at(rec, l.start)) else {
+                continue;
+            };
+            if declares_even_handed(&line, &self_words, &even_handed) {
+                let comment = (speaker.is_none() && anonymous_comment(rec)).then(|| rec.id.clone());
+                declarers.insert((rec.document.clone(), speaker.map(str::to_owned), comment));
+            }
+        }
+    }
+    for rec in segments {
+        let text: Vec<char> = rec.text.chars().collect();
+        let len = text.len() as u64;
+        let Some(list) = &rec.stances else {
+            problems.push(format!("{}: stances is null (the stance stage always runs)", rec.id));
+            continue;
+        };
+        // One stance per speaker and target, in speaker (null first) and target order.
+        let keys: Vec<(Option<&str>, &str)> = list.iter().map(|s| (s.author.as_deref(), s.target.as_str())).collect();
+        if !keys.windows(2).all(|w| w[0] < w[1]) {
+            problems.push(format!("{}: stances not one per speaker and target, in order: {keys:?}", rec.id));
+        }
+        for (k, s) in list.iter().enumerate() {
+            spans += 1;
+            let what = format!("{} stances[{k}] {} {:?} {}", rec.id, s.target, s.author, s.stance);
+            if !targets.contains(&s.target) {
+                problems.push(format!("{what}: target is not an entity, a concept or a proposition"));
+            }
+            if !s.evidence.windows(2).all(|w| w[0].end <= w[1].start) {
+                problems.push(format!("{what}: evidence sentences overlap or are not in text order"));
+            }
+            let neutral = s.stance == "neutral";
+            // A neutral stance is a speaker's who declares an even-handed account in the document, and then all
+            // their stances are neutral.
+            let comment = (s.author.is_none() && anonymous_comment(&rec)).then(|| rec.id.clone());
+            let declares = declarers.contains(&(rec.document.clone(), s.author.clone(), comment));
+            if neutral != declares {
+                problems.push(format!("{what}: neutral exactly when the speaker declares an even-handed account"));
+            }
+            if !neutral && list.iter().any(|o| o.author == s.author && o.stance == "neutral") {
+                problems.push(format!("{what}: the speaker's other stances in the segment are neutral"));
+            }
+            // Only a neutral stance lists sentences that name the target without evaluating it (score 0).
+            if !neutral && s.evidence.iter().any(|e| e.score == 0.0) {
+                problems.push(format!("{what}: a sentence with score 0 in a {} stance", s.stance));
+            }
+            // The score is the net score of the sentences (all of them are listed), 0 for a neutral stance whose
+            // sentences all score 0.
+            let scores: Vec<f64> = s.evidence.iter().map(|e| e.score).collect();
+            match net_score(scores.iter().copied()) {
+                Some(net) if (net - s.score).abs() > net_tolerance(&scores) => {
+                    problems.push(format!("{what}: score {} but the sentences' net score is {net:.3}", s.score))
+                }
+                None if !(neutral && s.score == 0.0) => {
+                    problems.push(format!("{what}: score {} but every sentence scores 0", s.score))
+                }
+                _ => {}
+            }
+            for (j, e) in s.evidence.iter().enumerate() {
+                let what = format!("{what} evidence[{j}] {}..{}", e.start, e.end);
+                if !(e.start < e.end && e.end <= len) {
+                    problems.push(format!("{what}: not start < end <= {len}"));
+                    continue;
+                }
+                // The sentence is the speaker's: the quoted poster's inside a quote block, else the segment's
+                // author's, or the main author's (null) for a segment with no author or a byline.
+                let speaker = speaker_at(&rec, e.start);
+                if speaker != Some(s.author.as_deref()) {
+                    problems.push(format!("{what}: the sentence's speaker is {speaker:?}"));
+                }
+                if raw_line_at(&rec, e.start) != Some(e.raw.line) {
+                    problems.push(format!(
+                        "{what}: raw line {} but the sentence starts on raw line {:?}",
+                        e.raw.line,
+                        raw_line_at(&rec, e.start)
+                    ));
+                    continue;
+                }
+                let sentence: String = text[e.start as usize..e.end as usize].iter().collect();
+                check_source_trimmed(&mut raws, &rec.source.path, e.raw, &sentence, &what, &mut problems);
+            }
+        }
+    }
+    assert!(spans > 0, "no stances in segments.jsonl: the checks above prove nothing");
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "stance span problems:\n{}", problems.join("\n"));
+}
+
+/// How many sentences a record of `stances.jsonl` quotes at most (`STANCE_QUOTES` in src/reconcile.rs).
+const STANCE_QUOTES: usize = 5;
+
+/// A speaker of `stances.jsonl`: (document, author, comment).
+type Speaker<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+fn speaker_of(r: &StanceRecord) -> Speaker<'_> {
+    (r.document.as_str(), r.author.as_deref(), r.comment.as_deref())
+}
+
+#[test]
+fn stance_records_quote_sentences_of_their_segments() {
+    let out = output();
+    let targets = stance_targets();
+    let relations = stance_relations();
+    let (self_words, even_handed) = (grammar_words("self"), grammar_words("even-handed"));
+    let documents: BTreeMap<String, DocumentRecord> =
+        out.documents().into_iter().map(|d| (d.document.clone(), d)).collect();
+    let segments: BTreeMap<String, SegmentRecord> = out.segments().into_iter().map(|s| (s.id.clone(), s)).collect();
+    let records = out.stances();
+    let mut raws = RawFiles::default();
+    let mut problems = Vec::new();
+    // Ordered by target, author (null first), comment (null first) and document, one record per key.
+    let keys: Vec<(&str, Option<&str>, Option<&str>, &str)> = records
+        .iter()
+        .map(|r| (r.target.as_str(), r.author.as_deref(), r.comment.as_deref(), r.document.as_str()))
+        .collect();
+    if !keys.windows(2).all(|w| w[0] < w[1]) {
+        problems.push("stances.jsonl is not one record per target, author, comment and document, in that order".into());
+    }
+    // The record of a speaker toward a target read from their own sentences.
+    let own = |speaker: Speaker, target: &str| {
+        records.iter().find(|o| speaker_of(o) == speaker && o.target == target && o.via.is_none())
+    };
+    // Speakers who declare an even-handed account in a document: every stance they take there is neutral, and
+    // opens with the same declaration.
+    let mut declarations: BTreeMap<Speaker, &StanceQuote> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.stance == "neutral") {
+        let d = declarations.entry(speaker_of(r)).or_insert(&r.evidence[0]);
+        if *d != &r.evidence[0] {
+            problems.push(format!(
+                "{} {:?} {:?}: neutral stances open with different declarations",
+                r.document, r.author, r.comment
+            ));
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        let what =
+            format!("stances.jsonl:{} {} {:?} {:?} {} {}", i + 1, r.document, r.author, r.comment, r.target, r.stance);
+        if documents.get(&r.document).is_none_or(|d| d.status != "ok") {
+            problems.push(format!("{what}: not a processed document"));
+        }
+        if !targets.contains(&r.target) {
+            problems.push(format!("{what}: target is not an entity, a concept or a proposition"));
+        }
+        // A commenter with no known name is their comment: an anonymous comment of the document, with no author.
+        if let Some(c) = &r.comment {
+            let ok = segments.get(c).is_some_and(|s| s.document == r.document && anonymous_comment(s));
+            if !ok || r.author.is_some() {
+                problems
+                    .push(format!("{what}: comment {c} is not an anonymous comment of the document, or has an author"));
+            }
+        }
+        let scores: Vec<f64> = r.evidence.iter().map(|q| q.score).collect();
+        let complete = r.evidence.len() < STANCE_QUOTES;
+        if r.stance != "neutral" && declarations.contains_key(&speaker_of(r)) {
+            problems
+                .push(format!("{what}: the speaker declares an even-handed account, but the stance is not neutral"));
+        }
+        match (&r.via, r.stance.as_str()) {
+            (Some(_), "neutral") => problems.push(format!("{what}: a neutral stance with via")),
+            (None, "neutral") => {
+                // The declaration first (score 0), then the sentences that name the target, the largest absolute
+                // score first; of those that only name it (score 0) just the first is kept.
+                let d = &r.evidence[0];
+                if d.score != 0.0 || !declares_even_handed(&d.text, &self_words, &even_handed) {
+                    problems.push(format!("{what}: the first quote is not a declaration of an even-handed account"));
+                }
+                let rest = &scores[1..];
+                if rest.is_empty() {
+                    problems.push(format!("{what}: no sentence names the target"));
+                }
+                if !rest.windows(2).all(|w| w[0].abs() >= w[1].abs()) {
+                    problems.push(format!("{what}: the sentences are not by absolute score, largest first"));
+                }
+                if rest.iter().filter(|&&s| s == 0.0).count() > 1 {
+                    problems.push(format!("{what}: more than one sentence that only names the target"));
+                }
+                // With fewer than five quotes, the quotes are all the sentences: the score is the net score of
+                // those with a nonzero score, or 0.
+                let net = net_score(rest.iter().copied()).unwrap_or(0.0);
+                if complete && (net - r.score).abs() > net_tolerance(rest) {
+                    problems.push(format!("{what}: score {} but the sentences' net score is {net:.3}", r.score));
+                }
+            }
+            (Some(via), _) => {
+                // Inherited: the speaker names the target without evaluating it, and takes the clear stance they
+                // show toward the first related target that has one (all of them agree).
+                let related: Vec<&StanceRecord> = relations
+                    .iter()
+                    .filter(|(t, _)| *t == r.target)
+                    .filter_map(|(_, rel)| own(speaker_of(r), rel))
+                    .filter(|o| o.stance == "pro" || o.stance == "con")
+                    .collect();
+                let Some(source) = related.first() else {
+                    problems.push(format!("{what}: via {via}, but the speaker has no pro or con stance toward a target related to {} in stance-relations.tsv", r.target));
+                    continue;
+                };
+                if &source.target != via {
+                    problems.push(format!(
+                        "{what}: via {via}, but the first related target with a clear stance is {}",
+                        source.target
+                    ));
+                }
+                if related.iter().any(|o| o.stance != r.stance) || source.score != r.score {
+                    problems.push(format!("{what}: not the stance and score of the related records"));
+                }
+                if r.evidence[0].score != 0.0 {
+                    problems
+                        .push(format!("{what}: the first quote evaluates the target (score {})", r.evidence[0].score));
+                }
+                let n = source.evidence.len().min(STANCE_QUOTES - 1);
+                if r.evidence[1..] != source.evidence[..n] {
+                    problems.push(format!(
+                        "{what}: the quotes after the first are not the first {n} of the {via} record's"
+                    ));
+                }
+            }
+            (None, stance) => {
+                // Strongest first: for pro the highest score, for con the lowest, for mixed the largest absolute.
+                let strength = |s: f64| match stance {
+                    "pro" => s,
+                    "con" => -s,
+                    _ => s.abs(),
+                };
+                if !scores.windows(2).all(|w| strength(w[0]) >= strength(w[1])) {
+                    problems.push(format!("{what}: evidence is not strongest first"));
+                }
+                if scores.contains(&0.0) {
+                    problems.push(format!("{what}: a sentence with score 0 in a {stance} stance"));
+                }
+                // With fewer than five quotes, the quotes are all the evidence, and the score is their net score.
+                if complete {
+                    let net = net_score(scores.iter().copied()).unwrap_or(0.0);
+                    if (net - r.score).abs() > net_tolerance(&scores) {
+                        problems.push(format!("{what}: score {} but the quotes' net score is {net:.3}", r.score));
+                    }
+                }
+            }
+        }
+        for (j, q) in r.evidence.iter().enumerate() {
+            let what = format!("{what} evidence[{j}] {}:{}", q.segment, q.raw.line);
+            let Some(seg) = segments.get(&q.segment) else {
+                problems.push(format!("{what}: no such segment"));
+                continue;
+            };
+            if seg.document != r.document {
+                problems.push(format!("{what}: a segment of another document"));
+            }
+            if q.text != q.text.trim() {
+                problems.push(format!("{what}: text is not trimmed"));
+            }
+            // The sentence is in the segment's text, starting on the raw line given.
+            let at: Vec<u64> =
+                seg.text.match_indices(q.text.as_str()).map(|(b, _)| seg.text[..b].chars().count() as u64).collect();
+            if at.is_empty() {
+                problems.push(format!("{what}: text is not in the segment's text: {:?}", excerpt(&q.text)));
+                continue;
+            }
+            let here: Vec<u64> = at.into_iter().filter(|&p| raw_line_at(seg, p) == Some(q.raw.line)).collect();
+            if here.is_empty() {
+                problems.push(format!("{what}: the segment has the sentence only on other raw lines"));
+                continue;
+            }
+            // It is the speaker's sentence; an unnamed commenter's only in their own comment.
+            if !here.iter().any(|&p| speaker_at(seg, p) == Some(r.author.as_deref())) {
+                let speakers: Vec<Option<Option<&str>>> = here.iter().map(|&p| speaker_at(seg, p)).collect();
+                problems.push(format!("{what}: the sentence's speaker is {speakers:?}"));
+            }
+            let comment = (r.author.is_none() && anonymous_comment(seg)).then_some(seg.id.as_str());
+            if r.comment.as_deref() != comment {
+                problems.push(format!("{what}: comment {:?}, but the sentence's comment is {comment:?}", r.comment));
+            }
+            check_source_trimmed(&mut raws, &seg.source.path, q.raw, &q.text, &what, &mut problems);
+        }
+    }
+    let kinds = [
+        ("neutral", records.iter().filter(|r| r.stance == "neutral").count()),
+        ("inherited (via)", records.iter().filter(|r| r.via.is_some()).count()),
+        ("unnamed commenter", records.iter().filter(|r| r.comment.is_some()).count()),
+    ];
+    for (kind, n) in kinds {
+        assert!(n > 0, "no {kind} stance records: the checks above prove nothing for them");
+    }
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "stance record problems:\n{}", problems.join("\n"));
+}
+
+/// Opposite stances on a target conflict when each side's evidence weighs at least this much (`CONFLICT_SIDE` in
+/// src/reconcile.rs): the sum, over the side's positions, of the absolute scores of all their own sentences.
+const CONFLICT_SIDE: f64 = 0.3;
+
+/// What the quotes of the positions of one side of a target show of its weight: (a lower bound of the weight,
+/// whether it is the weight, how far rounding may put it off). The quotes of a record are at most five: with fewer,
+/// they are all its sentences (a pro, con or mixed record quotes every sentence with a nonzero score).
+fn side_weight(records: &[&StanceRecord], stance: &str) -> (f64, bool, f64) {
+    let side: Vec<&&StanceRecord> = records.iter().filter(|r| r.stance == stance).collect();
+    let weight = side.iter().flat_map(|r| &r.evidence).map(|q| q.score.abs()).sum();
+    let exact = side.iter().all(|r| r.evidence.len() < STANCE_QUOTES);
+    let rounding = 0.0005 * side.iter().map(|r| r.evidence.len()).sum::<usize>() as f64 + 1e-9;
+    (weight, exact, rounding)
+}
+
+#[test]
+fn stance_inconsistencies_are_stances_of_the_records() {
+    let out = output();
+    let records = out.stances();
+    let items: Vec<Inconsistency> = out.inconsistencies().into_iter().filter(|i| i.kind == "stance").collect();
+    assert!(!items.is_empty(), "no stance inconsistencies: the checks below prove nothing");
+    // The positions a target can have: its records read from the speakers' own sentences (`via` null) that are
+    // pro, con or mixed, in stances.jsonl order.
+    let mut positions: BTreeMap<&str, Vec<&StanceRecord>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.via.is_none() && r.stance != "neutral") {
+        positions.entry(r.target.as_str()).or_default().push(r);
+    }
+    let mut problems = Vec::new();
+    for item in &items {
+        let what = format!("{} ({})", item.id, item.subject);
+        // One id per target, whatever the positions.
+        let key = format!("stance\t{}\topposite-stances", item.subject);
+        let hash: String = Sha256::digest(key.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
+        if item.id != format!("stance-{hash}") {
+            problems.push(format!("{what}: id is not stance-<sha256 of {key:?}>"));
+        }
+        if !out.report.contains(&format!("`{}`", item.id)) {
+            problems.push(format!("{what}: not in REPORT.md"));
+        }
+        let docs: BTreeSet<&str> = item.positions.iter().map(|p| p.document.as_str()).collect();
+        if item.within_source != (docs.len() == 1) {
+            problems.push(format!("{what}: within_source {} but positions in {docs:?}", item.within_source));
+        }
+        let count = |v: &str| item.positions.iter().filter(|p| p.value == v).count();
+        if count("pro") == 0 || count("con") == 0 {
+            problems.push(format!("{what}: not a pro and a con position"));
+        }
+        let note = format!("{} pro and {} con positions", count("pro"), count("con"));
+        if item.note != note {
+            problems.push(format!("{what}: note {:?}, expected {note:?}", item.note));
+        }
+        let severity = if count("pro") + count("con") >= 3 { "major" } else { "minor" };
+        if item.severity != severity {
+            problems.push(format!(
+                "{what}: severity {} with {} pro and {} con",
+                item.severity,
+                count("pro"),
+                count("con")
+            ));
+        }
+        // The positions are the target's pro, con and mixed records, in order, each shown by its score and first
+        // quote.
+        let own = positions.get(item.subject.as_str()).cloned().unwrap_or_default();
+        let expected: Vec<Position> = own
+            .iter()
+            .map(|r| {
+                let top = &r.evidence[0];
+                Position {
+                    document: r.document.clone(),
+                    segment: top.segment.clone(),
+                    author: r.author.clone(),
+                    value: r.stance.clone(),
+                    event: "stance".into(),
+                    surface: format!("{:+.2}", r.score),
+                    derived: false,
+                    raw: top.raw,
+                    evidence: top.text.clone(),
+                    agrees_with_reference: None,
+                }
+            })
+            .collect();
+        if item.positions.len() != expected.len() {
+            let got: Vec<String> =
+                item.positions.iter().map(|p| format!("{} {:?} {}", p.segment, p.author, p.value)).collect();
+            let want: Vec<String> =
+                expected.iter().map(|p| format!("{} {:?} {}", p.segment, p.author, p.value)).collect();
+            problems
+                .push(format!("{what}: positions {got:?}, but the target's pro, con and mixed records are {want:?}"));
+        } else {
+            for (k, (p, e)) in item.positions.iter().zip(&expected).enumerate() {
+                if p == e {
+                    continue;
+                }
+                let (got, want) = (serde_json::to_value(p).unwrap(), serde_json::to_value(e).unwrap());
+                let fields: Vec<String> = want
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(k, v)| got.get(k.as_str()) != Some(v))
+                    .map(|(k, v)| format!("{k} {} (the record's: {v})", got[k.as_str()]))
+                    .collect();
+                problems.push(format!(
+                    "{what} positions[{k}] {} {:?} {}: not the {}th pro, con or mixed record's score and first quote: {}",
+                    p.document,
+                    p.author,
+                    p.value,
+                    k + 1,
+                    fields.join(", ")
+                ));
+            }
+        }
+        // No conflict without enough evidence on both sides: where the quotes are all the sentences, they weigh
+        // enough.
+        for side in ["pro", "con"] {
+            let (weight, exact, rounding) = side_weight(&own, side);
+            if exact && weight + rounding < CONFLICT_SIDE {
+                problems.push(format!("{what}: the {side} positions' evidence weighs {weight:.3} < {CONFLICT_SIDE}"));
+            }
+        }
+    }
+    // A target whose pro and con positions both weigh enough (at least what their quotes weigh) has a conflict.
+    for (target, own) in &positions {
+        let (pro, _, pro_rounding) = side_weight(own, "pro");
+        let (con, _, con_rounding) = side_weight(own, "con");
+        if pro >= CONFLICT_SIDE + pro_rounding
+            && con >= CONFLICT_SIDE + con_rounding
+            && !items.iter().any(|i| i.subject == *target)
+        {
+            problems.push(format!("{target}: pro evidence weighs {pro:.3} and con {con:.3}, but no inconsistency"));
+        }
+    }
+    let order: Vec<&str> = items.iter().map(|i| i.subject.as_str()).collect();
+    if !order.windows(2).all(|w| w[0] < w[1]) {
+        problems.push(format!("stance records are not one per target in target order: {order:?}"));
+    }
+    problems.truncate(MAX_ERRORS * 3);
+    assert!(problems.is_empty(), "stance inconsistency problems:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn schema_rejects_broken_stances() {
+    let validator = validator("stances");
+    // A pro or con stance read from the speaker's own sentences, with two quotes.
+    let line = output().lines("stances").iter().find(|l| {
+        let r = parse::<StanceRecord>(l);
+        r.evidence.len() >= 2 && r.via.is_none() && r.comment.is_none() && (r.stance == "pro" || r.stance == "con")
+    });
+    let good: Value = parse(line.expect("a pro or con stance record with two quotes and no via"));
+    let errors = schema_errors(&validator, &good);
+    assert!(errors.is_empty(), "the unbroken sample is invalid: {errors:?}");
+
+    let cases: Vec<(&str, Breakage)> = vec![
+        ("extra top-level key", |v| v["extra"] = json!(1)),
+        ("extra key in a quote", |v| v["evidence"][0]["start"] = json!(0)),
+        ("missing author (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("author"))),
+        ("missing evidence", |v| drop(v.as_object_mut().unwrap().remove("evidence"))),
+        ("missing comment (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("comment"))),
+        ("missing via (null is required, not absence)", |v| drop(v.as_object_mut().unwrap().remove("via"))),
+        ("missing quote text", |v| drop(v["evidence"][0].as_object_mut().unwrap().remove("text"))),
+        ("empty document", |v| v["document"] = json!("")),
+        ("target as a name", |v| v["target"] = json!("Leon Trotsky")),
+        ("target null", |v| v["target"] = Value::Null),
+        ("unknown stance", |v| v["stance"] = json!("neutralish")),
+        ("stance in capitals", |v| v["stance"] = json!("Neutral")),
+        ("stance as a number", |v| v["stance"] = json!(1)),
+        ("score above 1", |v| v["score"] = json!(1.25)),
+        ("score as a string", |v| v["score"] = json!("+0.62")),
+        ("score with a long float tail", |v| v["score"] = json!(-0.30000000000000004)),
+        ("pro with a negative score", |v| {
+            v["stance"] = json!("pro");
+            v["score"] = json!(-0.5)
+        }),
+        ("con with a positive score", |v| {
+            v["stance"] = json!("con");
+            v["score"] = json!(0.5)
+        }),
+        ("no evidence", |v| v["evidence"] = json!([])),
+        ("six quotes", |v| {
+            let q = v["evidence"][0].clone();
+            v["evidence"] = json!([q, q, q, q, q, q])
+        }),
+        ("quote as a string", |v| v["evidence"][0] = json!("Trotsky was right.")),
+        ("quote segment without an index", |v| v["evidence"][0]["segment"] = json!("doc")),
+        ("quote raw line 0", |v| v["evidence"][0]["raw"]["line"] = json!(0)),
+        ("quote raw as a tuple", |v| v["evidence"][0]["raw"] = json!([1, 0])),
+        ("quote score below -1", |v| v["evidence"][0]["score"] = json!(-1.5)),
+        ("quote score with four decimals", |v| v["evidence"][0]["score"] = json!(0.4943)),
+        ("empty quote text", |v| v["evidence"][0]["text"] = json!("")),
+        ("a sentence with score 0 in a stance of the speaker's own", |v| v["evidence"][1]["score"] = json!(0.0)),
+        ("comment without a segment index", |v| v["comment"] = json!("social-left-opposition-history")),
+        ("comment as a number", |v| v["comment"] = json!(3)),
+        ("comment with an author", |v| {
+            v["comment"] = json!("social-left-opposition-history:0003");
+            v["author"] = json!("William_Mary")
+        }),
+        ("via as a name", |v| v["via"] = json!("Leon Trotsky")),
+        ("via empty", |v| v["via"] = json!("")),
+        ("via as a list", |v| v["via"] = json!(["leon-trotsky"])),
+        ("via whose first quote evaluates the target", |v| v["via"] = json!("leon-trotsky")),
+        ("via with only the sentence that names the target", |v| {
+            v["via"] = json!("leon-trotsky");
+            v["evidence"][0]["score"] = json!(0.0);
+            let q = v["evidence"][0].clone();
+            v["evidence"] = json!([q])
+        }),
+        ("via on a mixed stance", |v| {
+            v["via"] = json!("leon-trotsky");
+            v["stance"] = json!("mixed");
+            v["evidence"][0]["score"] = json!(0.0)
+        }),
+        ("via on a neutral stance", |v| {
+            v["via"] = json!("leon-trotsky");
+            v["stance"] = json!("neutral");
+            v["evidence"][0]["score"] = json!(0.0)
+        }),
+        ("neutral whose first quote is not a declaration (score 0)", |v| v["stance"] = json!("neutral")),
+        ("neutral with only the declaration", |v| {
+            v["stance"] = json!("neutral");
+            v["evidence"][0]["score"] = json!(0.0);
+            let q = v["evidence"][0].clone();
+            v["evidence"] = json!([q])
+        }),
+    ];
+    assert_rejects(&validator, &good, cases, "stances");
+
+    // What the serde type can write and the data allows: no author, a mixed stance of either sign, five quotes.
+    let mut rec: StanceRecord = serde_json::from_value(good).unwrap();
+    rec.author = None;
+    rec.stance = "mixed".into();
+    rec.score = -0.1;
+    let q = rec.evidence[0].clone();
+    rec.evidence = vec![q.clone(), q.clone(), q.clone(), q.clone(), StanceQuote { score: -1.0, ..q.clone() }];
+    let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
+    assert!(errors.is_empty(), "a mixed stance with five quotes is rejected: {errors:?}");
+
+    // A neutral stance: the declaration (score 0), then sentences that name the target, of any score; its score
+    // has any sign, or is 0.
+    let declaration = StanceQuote { score: 0.0, text: "I tried to make this one seem neutral".into(), ..q.clone() };
+    let mention = StanceQuote { score: 0.0, ..q.clone() };
+    for (score, evidence) in [
+        (-0.484, vec![declaration.clone(), StanceQuote { score: -0.506, ..q.clone() }, mention.clone()]),
+        (1.0, vec![declaration.clone(), StanceQuote { score: 0.361, ..q.clone() }]),
+        (0.0, vec![declaration.clone(), mention.clone()]),
+    ] {
+        let neutral = StanceRecord { stance: "neutral".into(), score, evidence, ..rec.clone() };
+        let errors = schema_errors(&validator, &serde_json::to_value(&neutral).unwrap());
+        assert!(errors.is_empty(), "a neutral stance with score {score} is rejected: {errors:?}");
+    }
+
+    // An inherited stance: the sentence that names the target (score 0), then the related record's quotes.
+    for (stance, score) in [("pro", 0.381), ("con", -1.0)] {
+        let inherited = StanceRecord {
+            target: "trotskyism".into(),
+            stance: stance.into(),
+            score,
+            via: Some("leon-trotsky".into()),
+            evidence: vec![
+                mention.clone(),
+                StanceQuote { score: 0.69, ..q.clone() },
+                StanceQuote { score: -0.45, ..q.clone() },
+                StanceQuote { score: 0.3, ..q.clone() },
+                StanceQuote { score: 0.25, ..q.clone() },
+            ],
+            ..rec.clone()
+        };
+        let errors = schema_errors(&validator, &serde_json::to_value(&inherited).unwrap());
+        assert!(errors.is_empty(), "an inherited {stance} stance is rejected: {errors:?}");
+    }
+
+    // A commenter with no known name: no author, the comment's segment id.
+    let anonymous = StanceRecord {
+        author: None,
+        comment: Some("social-left-opposition-history:0003".into()),
+        stance: "con".into(),
+        score: -1.0,
+        evidence: vec![StanceQuote { score: -0.499, ..q }],
+        ..rec
+    };
+    let errors = schema_errors(&validator, &serde_json::to_value(&anonymous).unwrap());
+    assert!(errors.is_empty(), "the stance of a commenter with no known name is rejected: {errors:?}");
+}
+
+#[test]
+fn schema_rejects_broken_stance_inconsistencies() {
+    let validator = validator("inconsistencies");
+    let line = output().lines("inconsistencies").iter().find(|l| parse::<Inconsistency>(l).kind == "stance");
+    let good: Value = parse(line.expect("a stance inconsistency"));
+    let errors = schema_errors(&validator, &good);
+    assert!(errors.is_empty(), "the unbroken sample is invalid: {errors:?}");
+
+    let cases: Vec<(&str, Breakage)> = vec![
+        ("kind date on a stance record", |v| v["kind"] = json!("date")),
+        ("date id on a stance record", |v| v["id"] = json!("date-e7276d003df1")),
+        ("stance id too short", |v| v["id"] = json!("stance-e7276d")),
+        ("date check on a stance record", |v| v["check"] = json!("sources-disagree")),
+        ("claim event on a stance record", |v| v["event"] = json!("born")),
+        ("an object", |v| v["object"] = json!("soviet-union")),
+        ("a reference", |v| v["reference"] = json!("1917")),
+        ("a reference source", |v| v["reference_source"] = json!("gazetteer/entities/people.tsv:6")),
+        ("no pro position", |v| {
+            for p in v["positions"].as_array_mut().unwrap() {
+                p["value"] = json!("con")
+            }
+        }),
+        ("no con position", |v| {
+            for p in v["positions"].as_array_mut().unwrap() {
+                p["value"] = json!("pro")
+            }
+        }),
+        ("a neutral position (neutral stances take no part)", |v| v["positions"][0]["value"] = json!("neutral")),
+        ("a date as the stance", |v| v["positions"][0]["value"] = json!("1917")),
+        ("a claim event in a position", |v| v["positions"][0]["event"] = json!("born")),
+        ("surface without a sign", |v| v["positions"][0]["surface"] = json!("0.62")),
+        ("surface with a long float tail", |v| v["positions"][0]["surface"] = json!("+0.6200000000000001")),
+        ("surface above 1", |v| v["positions"][0]["surface"] = json!("+1.50")),
+        ("surface in words", |v| v["positions"][0]["surface"] = json!("pro")),
+        ("derived stance", |v| v["positions"][0]["derived"] = json!(true)),
+        ("a stance that agrees with a reference", |v| v["positions"][0]["agrees_with_reference"] = json!(true)),
+        ("extra key in a stance position", |v| v["positions"][0]["score"] = json!(0.62)),
+        ("missing position surface", |v| drop(v["positions"][0].as_object_mut().unwrap().remove("surface"))),
+    ];
+    assert_rejects(&validator, &good, cases, "inconsistencies");
+
+    // A mixed position, and scores of 0 and -1, are what the serde type can write and the data allows.
+    let mut rec: Inconsistency = serde_json::from_value(good).unwrap();
+    let p = rec.positions[0].clone();
+    rec.positions = vec![
+        Position { value: "pro".into(), surface: "+0.15".into(), ..p.clone() },
+        Position { value: "con".into(), surface: "-1.00".into(), author: None, ..p.clone() },
+        Position { value: "mixed".into(), surface: "+0.00".into(), ..p.clone() },
+        Position { value: "mixed".into(), surface: "-0.00".into(), ..p },
+    ];
+    let errors = schema_errors(&validator, &serde_json::to_value(&rec).unwrap());
+    assert!(errors.is_empty(), "a stance inconsistency with mixed positions is rejected: {errors:?}");
 }
