@@ -386,7 +386,8 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     out.add_file(&opts.out, STANCES, &jsonl_of(&stance_records)).map_err(RunError::Output)?;
     out.add_file(&opts.out, INCONSISTENCIES, &jsonl_of(&found)).map_err(RunError::Output)?;
     let paths = inputs.iter().map(|i| (i.doc_id.clone(), i.display.clone())).collect();
-    let report = crate::report::render(&found, &data.matcher.entities, &paths, claims.len());
+    let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
+    let report = crate::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
     out.add_file(&opts.out, REPORT, &report).map_err(RunError::Output)?;
     summary.claims = claims.len();
     summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();

@@ -15,7 +15,15 @@ use std::fmt::Write;
 const QUOTE_CHARS: usize = 220;
 
 /// `paths`: document id → raw path, for the "where" column.
-pub fn render(items: &[Inconsistency], entities: &[Entity], paths: &HashMap<String, String>, claims: usize) -> String {
+/// `statement(target)`: the statement of a proposition target (gazetteer/propositions.tsv), printed with its
+/// stance conflicts so that a reader knows what pro and con are about.
+pub fn render(
+    items: &[Inconsistency],
+    entities: &[Entity],
+    statement: &dyn Fn(&str) -> Option<String>,
+    paths: &HashMap<String, String>,
+    claims: usize,
+) -> String {
     let names: HashMap<&str, &str> = entities.iter().map(|e| (e.id.as_str(), e.name.as_str())).collect();
     let name = |id: &str| match names.get(id) {
         Some(n) => format!("{n} (`{id}`)"),
@@ -66,7 +74,7 @@ pub fn render(items: &[Inconsistency], entities: &[Entity], paths: &HashMap<Stri
             }
         }
     }
-    stances(&mut s, items, &name, paths);
+    stances(&mut s, items, &name, statement, paths);
     if items.is_empty() {
         let _ = writeln!(s, "No inconsistencies found.");
     }
@@ -77,7 +85,13 @@ pub fn render(items: &[Inconsistency], entities: &[Entity], paths: &HashMap<Stri
 const STANCES: [&str; 3] = ["pro", "con", "mixed"];
 
 /// The stance section: per target, a table with a column per stance and a position per cell.
-fn stances(s: &mut String, items: &[Inconsistency], name: &dyn Fn(&str) -> String, paths: &HashMap<String, String>) {
+fn stances(
+    s: &mut String,
+    items: &[Inconsistency],
+    name: &dyn Fn(&str) -> String,
+    statement: &dyn Fn(&str) -> Option<String>,
+    paths: &HashMap<String, String>,
+) {
     let group: Vec<&Inconsistency> = items.iter().filter(|i| i.check == "opposite-stances").collect();
     if group.is_empty() {
         return;
@@ -92,6 +106,9 @@ fn stances(s: &mut String, items: &[Inconsistency], name: &dyn Fn(&str) -> Strin
     );
     for i in group {
         let _ = writeln!(s, "### {}\n", name(&i.subject));
+        if let Some(st) = statement(&i.subject) {
+            let _ = writeln!(s, "Proposition: “{st}” (pro agrees with it, con rejects it)\n");
+        }
         let scope = if i.within_source { "within one source" } else { "across sources" };
         let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
         let columns: Vec<Vec<&Position>> = STANCES
@@ -238,7 +255,7 @@ mod tests {
             origin: "people.tsv:6".into(),
         }];
         let paths: HashMap<String, String> = [("a".to_owned(), "raw/a.txt".to_owned())].into();
-        let r = render(&[date, stance], &entities, &paths, 1);
+        let r = render(&[date, stance], &entities, &|_| None, &paths, 1);
         let (dates, stances) = r.split_once("## Opposite stances").expect("a stance section");
         assert!(dates.contains("## Sources disagree") && !dates.contains("stance-0123456789ab"), "{r}");
         assert!(stances.contains("\n\n1 target toward which"), "{r}");
@@ -261,9 +278,20 @@ mod tests {
             stance_position("b", None, "con", "-1.00", "Bad."),
             stance_position("c", None, "mixed", "+0.10", "Good and bad."),
         ]);
-        let r = render(&[mixed], &[], &HashMap::new(), 0);
+        let r = render(&[mixed], &[], &|_| None, &HashMap::new(), 0);
         assert!(r.contains("### `leon-trotsky`\n"), "{r}");
         assert!(r.contains("| pro | con | mixed |\n|---|---|---|\n| **+1.00** — `a:7`<br>“Good.” | **-1.00** — `b:7`<br>“Bad.” | **+0.10** — `c:7`<br>“Good and bad.” |\n"), "{r}");
         assert!(!r.contains("No inconsistencies found."));
+        assert!(!r.contains("Proposition:"), "{r}");
+
+        // A proposition's statement says what pro and con are about.
+        let about = |id: &str| (id == "leon-trotsky").then(|| "Trotsky was right.".to_owned());
+        let r = render(&[stance_conflict(Vec::new())], &[], &about, &HashMap::new(), 0);
+        assert!(
+            r.contains(
+                "### `leon-trotsky`\n\nProposition: “Trotsky was right.” (pro agrees with it, con rejects it)\n"
+            ),
+            "{r}"
+        );
     }
 }

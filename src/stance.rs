@@ -56,6 +56,8 @@ pub const EVEN_HANDED: &str = "(even-handed)";
 #[derive(Debug, Clone)]
 struct Proposition {
     id: String,
+    /// What `pro` agrees with: "Stalin was a leading Bolshevik figure in 1917."
+    statement: String,
     subjects: Vec<String>,
     pro: Vec<String>,
     con: Vec<String>,
@@ -270,13 +272,14 @@ impl StanceRules {
             concept_target.push(c[0].clone());
         }
         let mut propositions = Vec::new();
-        for (_, c) in rows(props, &["id", "subjects", "pro", "con"], &mut errors) {
+        for (_, c) in rows(props, &["id", "statement", "subjects", "pro", "con"], &mut errors) {
             let list = |s: &str| s.split(';').map(|x| x.trim().to_lowercase()).filter(|x| !x.is_empty()).collect();
             propositions.push(Proposition {
                 id: c[0].clone(),
-                subjects: c[1].split(';').map(|x| x.trim().to_owned()).collect(),
-                pro: list(&c[2]),
-                con: list(&c[3]),
+                statement: c[1].clone(),
+                subjects: c[2].split(';').map(|x| x.trim().to_owned()).collect(),
+                pro: list(&c[3]),
+                con: list(&c[4]),
             });
         }
         if !errors.is_empty() {
@@ -582,6 +585,11 @@ impl StanceRules {
             }
         }
         out
+    }
+
+    /// The statement of a proposition target, which `pro` agrees with; None for other targets.
+    pub fn statement(&self, target: &str) -> Option<&str> {
+        self.propositions.iter().find(|p| p.id == target).map(|p| p.statement.as_str())
     }
 
     /// Ids of `stance-relations.tsv` that name no target: neither an entity (`is_entity`) nor a concept of
@@ -1252,7 +1260,7 @@ mod tests {
             &ok("stance-cues.tsv", "cue\tweight\tnote"),
             &grammar,
             &ok("stance-targets.tsv", "target\tpattern"),
-            &ok("propositions.tsv", "id\tsubjects\tpro\tcon"),
+            &ok("propositions.tsv", "id\tstatement\tsubjects\tpro\tcon"),
         )
         .err()
         .expect("malformed rows are errors");
