@@ -14,7 +14,8 @@
 //!   possessive ("Lenin's bureaucracy"), the object of a verb of attitude ("don't like the Trotskyists"); not the
 //!   victim ("betrayal of Lenin", "Trotsky's murder"), not the one who reports or opposes what the cue judges
 //!   ("Trotsky predicted that it would degenerate"; opposing a bad thing speaks for the opponent), not past a
-//!   contrast ("brilliant, but Stalin"). "He" stands for the person named last as a subject.
+//!   contrast ("brilliant, but Stalin"), not out of a subordinate clause ("when the police state was paramount,
+//!   Lenin ..."). "He" stands for the most salient person (named as a subject, referred to again, recently).
 //! * **Quotation**: words between quotation marks, words reported after a verb of saying (unless the speaker says
 //!   or endorses them: "I think", "rightly thought") and paragraphs introduced as quotations ("he wrote:") are
 //!   someone else's and are not scored; a forum quote of another poster is that poster's stance (the caller says
@@ -43,6 +44,8 @@ const NEGATION_WINDOW: usize = 3;
 const ALPHA: f64 = 15.0;
 /// A sentence counts as evidence when its normalised score for the target is at least this far from 0.
 const MIN_SENTENCE: f64 = 0.25;
+/// What a person's salience keeps from one sentence to the next.
+const SALIENCE_DECAY: f64 = 0.7;
 /// Words over which a cue's weight for a target halves.
 const DISTANCE_HALVING: f64 = 12.0;
 /// Words that may stand between a negation and a verb of attitude ("don't really like").
@@ -83,6 +86,7 @@ pub struct StanceRules {
     not_subject: HashSet<String>,
     ellipsis: HashSet<String>,
     attitude: HashSet<String>,
+    subordinators: HashSet<String>,
     report: HashSet<String>,
     endorse: HashSet<String>,
     oppose: HashSet<String>,
@@ -212,7 +216,7 @@ impl StanceRules {
             (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
         let (mut report, mut oppose, mut endorse) = (HashSet::new(), HashSet::new(), HashSet::new());
         let (mut not_subject, mut ellipsis) = (HashSet::new(), HashSet::new());
-        let mut attitude = HashSet::new();
+        let (mut attitude, mut subordinators) = (HashSet::new(), HashSet::new());
         for (ln, c) in rows(grammar, &["kind", "word", "value"], &mut errors) {
             let Some(v) = number(&grammar.0, ln, &c[2], &mut errors) else { continue };
             let w = c[1].to_lowercase();
@@ -234,6 +238,9 @@ impl StanceRules {
                 }
                 "pronoun" => {
                     pronouns.insert(w);
+                }
+                "subordinator" => {
+                    subordinators.insert(w);
                 }
                 "attitude" => {
                     attitude.insert(w);
@@ -321,6 +328,7 @@ impl StanceRules {
             not_subject,
             ellipsis,
             attitude,
+            subordinators,
             report,
             endorse,
             oppose,
@@ -364,32 +372,42 @@ impl StanceRules {
         }
         targets.extend(concepts);
         targets.sort();
-        // The person "he" refers to when no person is named before it in its sentence: the first person named as
-        // a subject in the latest sentence that names one.
-        let mut last_person: Option<String> = None;
-        for (s0, s1) in sentences(text) {
+        // The person "he" refers to when no person is named before it in its sentence: the most salient one, where
+        // salience adds up over sentences (2 for the first person named as a subject, 1 for another person named
+        // or a pronoun resolved to them) and fades with every sentence after (`SALIENCE_DECAY`).
+        let mut salience: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+        let salient = |sal: &BTreeMap<String, (f64, usize)>, now: usize| {
+            sal.iter()
+                .map(|(id, &(v, at))| (v * SALIENCE_DECAY.powi((now - at) as i32), at, id))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|(_, _, id)| id.clone())
+        };
+        for (n, (s0, s1)) in sentences(text).into_iter().enumerate() {
             let first = targets.partition_point(|t| t.0 < s0);
             let named: Vec<&(usize, usize, String, bool)> =
                 targets[first..].iter().take_while(|t| t.0 < s1).filter(|t| t.1 <= s1).collect();
             // A sentence that names no target matters only for a pronoun (once a person was named) or a
             // declaration of an even-handed account.
-            if named.is_empty() && !self.wakes(&text[s0..s1], last_person.is_some()) {
+            if named.is_empty() && !self.wakes(&text[s0..s1], !salience.is_empty()) {
                 continue;
             }
             let words = tokens(&text[s0..s1]);
             let lower_words: Vec<String> = words.iter().map(|&(a, b)| text[s0 + a..s0 + b].to_lowercase()).collect();
             let mut quoted = quoted_spans(text, s0, s1);
             // A pronoun outside quotation marks stands for the nearest person named before it in the sentence, or
-            // for `last_person`.
+            // for the most salient person.
+            let before = salient(&salience, n);
+            let mut gains: Vec<(String, f64)> = Vec::new();
             let mut here: Vec<(usize, usize, String)> = named.iter().map(|t| (t.0, t.1, t.2.clone())).collect();
             for (wi, w) in lower_words.iter().enumerate() {
                 let at = s0 + words[wi].0;
                 if !self.pronouns.contains(w.as_str()) || quoted.iter().any(|&(x, y)| x <= at - s0 && at - s0 < y) {
                     continue;
                 }
-                let referent = named.iter().rev().find(|t| t.3 && t.1 <= at).map(|t| &t.2).or(last_person.as_ref());
+                let referent = named.iter().rev().find(|t| t.3 && t.1 <= at).map(|t| &t.2).or(before.as_ref());
                 if let Some(id) = referent {
                     here.push((at, s0 + words[wi].1, id.clone()));
+                    gains.push((id.clone(), 1.0));
                 }
             }
             here.sort();
@@ -398,8 +416,15 @@ impl StanceRules {
                 let w = words.partition_point(|&(_, e)| e <= t.0 - s0);
                 w == 0 || !self.not_subject.contains(lower_words[w - 1].as_str())
             };
-            if let Some(first) = named.iter().filter(subject).find(|t| t.3) {
-                last_person = Some(first.2.clone());
+            let mut first_subject = true;
+            for t in named.iter().filter(|t| t.3) {
+                let gain = if first_subject && subject(&t) { 2.0 } else { 1.0 };
+                first_subject &= gain < 2.0;
+                gains.push((t.2.clone(), gain));
+            }
+            for (id, gain) in gains {
+                let e = salience.entry(id).or_insert((0.0, n));
+                *e = (e.0 * SALIENCE_DECAY.powi((n - e.1) as i32) + gain, n);
             }
             // Reported words are someone else's too: the rest of the clause after a verb of saying ("Stalin
             // wrote that the differences were insignificant"), unless the speaker says it or endorses it ("I
@@ -453,8 +478,26 @@ impl StanceRules {
                 // A cue after a verb of saying ("Trotsky predicted that it would degenerate") judges what is said,
                 // not who says it; after a verb of opposing ("Trotsky fought the bureaucracy"), it judges what is
                 // opposed, and opposing a bad thing speaks for the opponent (and the other way round).
+                // A cue in a subordinate clause ("when the police state was paramount, Lenin ...") describes the
+                // circumstances: it reaches no target outside that clause.
+                let boundary = |x: usize, y: usize| text[s0 + x..s0 + y].contains([',', ';', ':', '(', ')']);
+                let sub = (0..=wi)
+                    .rev()
+                    .take_while(|&j| j == wi || !boundary(words[j].1, words[j + 1].0))
+                    .find(|&j| self.subordinators.contains(lower_words[j].as_str()))
+                    .map(|j| {
+                        let end = (wi + 1..words.len())
+                            .find(|&e| boundary(words[e - 1].1, words[e].0))
+                            .unwrap_or(words.len());
+                        (j, end)
+                    });
                 let crossing = |k: usize| -> Option<f64> {
                     let (a, b, _, _) = spans[k];
+                    if let Some((j, end)) = sub {
+                        if a < j || a >= end {
+                            return Some(0.0);
+                        }
+                    }
                     // What is opposed is not the subject of what follows: "an entity against Stalinism would
                     // celebrate".
                     if b <= wi && a > 0 && self.oppose.contains(lower_words[a - 1].as_str()) {
@@ -1267,5 +1310,28 @@ mod tests {
         let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert!(shown.iter().any(|e| e.contains("sentiment-lexicon.tsv") && e.contains(":2")), "{shown:?}");
         assert!(shown.iter().any(|e| e.contains("stance-grammar.tsv") && e.contains(":2")), "{shown:?}");
+    }
+
+    #[test]
+    fn a_subordinate_clause_describes_circumstances() {
+        let f = fixture();
+        let s = "When the corrupt police state was at its height, Lenin favoured strict rules.";
+        assert_eq!(f.label(s, "vladimir-lenin"), "none");
+        // Without the subordinator the same words reach him.
+        assert_eq!(
+            f.label("The corrupt police state was at its height, and Lenin favoured strict rules.", "vladimir-lenin"),
+            "con"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_stands_for_the_most_salient_person() {
+        let f = fixture();
+        // Trotsky is the topic; Lenin is named once in between: "he" is still Trotsky.
+        let text = "Trotsky organised the Red Army. He led it from his train. He planned every campaign. \
+                    Lenin stayed in Moscow. He was a brilliant commander.";
+        let ev = f.evidence(text);
+        assert!(ev.iter().any(|e| e.0 == "leon-trotsky" && e.2 > 0.0), "{ev:?}");
+        assert!(ev.iter().all(|e| e.0 != "vladimir-lenin"), "{ev:?}");
     }
 }
