@@ -175,14 +175,10 @@ pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<In
     weighed.sort_by(|(a, _), (b, _)| {
         (&a.target, &a.author, &a.comment, &a.document).cmp(&(&b.target, &b.author, &b.comment, &b.document))
     });
-    let mut records = Vec::new();
-    let mut by_target: BTreeMap<String, Vec<Weighed>> = BTreeMap::new();
-    for (rec, weight) in weighed {
-        records.push(rec.clone());
-        by_target.entry(rec.target.clone()).or_default().push((rec, weight));
-    }
+    // Sorted by target first: each target's records are one run.
     let mut conflicts = Vec::new();
-    for (target, recs) in by_target {
+    for recs in weighed.chunk_by(|a, b| a.0.target == b.0.target) {
+        let target = &recs[0].0.target;
         // Each side needs enough evidence of its own: one clear sentence, or several weaker ones, over its
         // positions. Inherited stances bring none.
         let side = |s: &str| recs.iter().filter(|(r, w)| *w > 0.0 && r.stance == s).map(|(_, w)| w).sum::<f64>();
@@ -227,7 +223,7 @@ pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<In
             note: format!("{} pro and {} con positions", count("pro"), count("con")),
         });
     }
-    (records, conflicts)
+    (weighed.into_iter().map(|(r, _)| r).collect(), conflicts)
 }
 
 /// Last day of the Julian calendar in Russia (Gregorian 1918-02-13 followed 1918-01-31 O.S.), as a day number.

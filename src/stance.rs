@@ -50,6 +50,38 @@ const SALIENCE_DECAY: f64 = 0.7;
 const DISTANCE_HALVING: f64 = 12.0;
 /// Words that may stand between a negation and a verb of attitude ("don't really like").
 const AUXILIARY: [&str; 9] = ["do", "does", "did", "don", "doesn", "didn", "t", "not", "really"];
+/// The word-list kinds of stance-grammar.tsv (the other kinds, negator, booster and contrast, carry a value),
+/// as bits of `StanceRules::kinds`.
+const OBJECT_LINK: u16 = 1;
+const VICTIM_NOUN: u16 = 1 << 1;
+const PRONOUN: u16 = 1 << 2;
+const NOT_SUBJECT: u16 = 1 << 3;
+const ELLIPSIS: u16 = 1 << 4;
+const ATTITUDE: u16 = 1 << 5;
+const SUBORDINATOR: u16 = 1 << 6;
+const REPORT: u16 = 1 << 7;
+const ENDORSE: u16 = 1 << 8;
+const OPPOSE: u16 = 1 << 9;
+const AGENT_LINK: u16 = 1 << 10;
+const SELF: u16 = 1 << 11;
+const EVEN_HANDED_WORD: u16 = 1 << 12;
+const WORD_KINDS: [(&str, u16); 13] = [
+    ("object-link", OBJECT_LINK),
+    ("victim-noun", VICTIM_NOUN),
+    ("pronoun", PRONOUN),
+    ("not-subject", NOT_SUBJECT),
+    ("ellipsis", ELLIPSIS),
+    ("attitude", ATTITUDE),
+    ("subordinator", SUBORDINATOR),
+    ("report", REPORT),
+    ("endorse", ENDORSE),
+    ("oppose", OPPOSE),
+    ("agent-link", AGENT_LINK),
+    ("self", SELF),
+    ("even-handed", EVEN_HANDED_WORD),
+];
+/// Marks that end a clause within a sentence.
+const CLAUSE_MARKS: [char; 5] = [',', ';', ':', '(', ')'];
 /// What a cue counts for the one who opposes what it judges: opposing a bad thing speaks for the opponent.
 const OPPOSING: f64 = -0.5;
 /// The pseudo-target of a sentence in which the speaker declares an even-handed account.
@@ -80,19 +112,8 @@ pub struct StanceRules {
     negators: HashMap<String, f64>,
     boosters: HashMap<String, f64>,
     contrast: HashMap<String, f64>,
-    object_links: HashSet<String>,
-    victim_nouns: HashSet<String>,
-    pronouns: HashSet<String>,
-    not_subject: HashSet<String>,
-    ellipsis: HashSet<String>,
-    attitude: HashSet<String>,
-    subordinators: HashSet<String>,
-    report: HashSet<String>,
-    endorse: HashSet<String>,
-    oppose: HashSet<String>,
-    agent_link: HashSet<String>,
-    self_words: HashSet<String>,
-    even_handed: HashSet<String>,
+    /// Word → the word-list kinds of stance-grammar.tsv it belongs to (`WORD_KINDS` bits).
+    kinds: HashMap<String, u16>,
     concept_ac: AhoCorasick,
     concept_target: Vec<String>,
     propositions: Vec<Proposition>,
@@ -135,24 +156,8 @@ impl StanceRules {
         let grammar = read(dir, "stance-grammar.tsv")?;
         let targets = read(dir, "stance-targets.tsv")?;
         let props = read(dir, "propositions.tsv")?;
-        let mut rules = StanceRules::parse(&lexicon, &cues, &grammar, &targets, &props)?;
-        let (name, text) = read(dir, "stance-relations.tsv")?;
-        let rows = crate::tsv::rows(&name, &text, &["target", "related"]).map_err(|e| vec![e])?;
-        let mut errors = Vec::new();
-        for (ln, c) in rows {
-            match c.as_slice() {
-                [a, b] if !a.trim().is_empty() && !b.trim().is_empty() => {
-                    rules.related.push((a.trim().to_owned(), b.trim().to_owned()));
-                    rules.related_lines.push((name.clone(), ln));
-                }
-                _ => errors.push(ConfigError::new(&name, Some(ln), "expected 2 columns: target, related".to_owned())),
-            }
-        }
-        if errors.is_empty() {
-            Ok(rules)
-        } else {
-            Err(errors)
-        }
+        let relations = read(dir, "stance-relations.tsv")?;
+        StanceRules::parse(&lexicon, &cues, &grammar, &targets, &props, &relations)
     }
 
     pub fn parse(
@@ -161,6 +166,7 @@ impl StanceRules {
         grammar: &(String, String),
         targets: &(String, String),
         props: &(String, String),
+        relations: &(String, String),
     ) -> Result<StanceRules, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let number = |name: &str, ln: u32, v: &str, errors: &mut Vec<ConfigError>| -> Option<f64> {
@@ -211,12 +217,7 @@ impl StanceRules {
             }
         }
         let (mut negators, mut boosters, mut contrast) = (HashMap::new(), HashMap::new(), HashMap::new());
-        let (mut object_links, mut victim_nouns) = (HashSet::new(), HashSet::new());
-        let (mut pronouns, mut agent_link, mut self_words, mut even_handed) =
-            (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
-        let (mut report, mut oppose, mut endorse) = (HashSet::new(), HashSet::new(), HashSet::new());
-        let (mut not_subject, mut ellipsis) = (HashSet::new(), HashSet::new());
-        let (mut attitude, mut subordinators) = (HashSet::new(), HashSet::new());
+        let mut kinds: HashMap<String, u16> = HashMap::new();
         for (ln, c) in rows(grammar, &["kind", "word", "value"], &mut errors) {
             let Some(v) = number(&grammar.0, ln, &c[2], &mut errors) else { continue };
             let w = c[1].to_lowercase();
@@ -230,46 +231,10 @@ impl StanceRules {
                 "contrast" => {
                     contrast.insert(w, v);
                 }
-                "object-link" => {
-                    object_links.insert(w);
-                }
-                "victim-noun" => {
-                    victim_nouns.insert(w);
-                }
-                "pronoun" => {
-                    pronouns.insert(w);
-                }
-                "subordinator" => {
-                    subordinators.insert(w);
-                }
-                "attitude" => {
-                    attitude.insert(w);
-                }
-                "ellipsis" => {
-                    ellipsis.insert(w);
-                }
-                "not-subject" => {
-                    not_subject.insert(w);
-                }
-                "report" => {
-                    report.insert(w);
-                }
-                "endorse" => {
-                    endorse.insert(w);
-                }
-                "oppose" => {
-                    oppose.insert(w);
-                }
-                "agent-link" => {
-                    agent_link.insert(w);
-                }
-                "self" => {
-                    self_words.insert(w);
-                }
-                "even-handed" => {
-                    even_handed.insert(w);
-                }
-                k => errors.push(ConfigError::new(&grammar.0, Some(ln), format!("unknown kind {k:?}"))),
+                k => match WORD_KINDS.iter().find(|(name, _)| *name == k) {
+                    Some(&(_, bit)) => *kinds.entry(w).or_default() |= bit,
+                    None => errors.push(ConfigError::new(&grammar.0, Some(ln), format!("unknown kind {k:?}"))),
+                },
             }
         }
         let mut concept_phrases = Vec::new();
@@ -289,6 +254,11 @@ impl StanceRules {
                 con: list(&c[4]),
             });
         }
+        let (mut related, mut related_lines) = (Vec::new(), Vec::new());
+        for (ln, c) in rows(relations, &["target", "related"], &mut errors) {
+            related.push((c[0].clone(), c[1].clone()));
+            related_lines.push((relations.0.clone(), ln));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -301,11 +271,12 @@ impl StanceRules {
         };
         let pair_first =
             negators.keys().chain(boosters.keys()).filter_map(|w| Some(w.split_once(' ')?.0.to_owned())).collect();
-        let wake: Vec<(String, bool)> = even_handed
+        let mut wake: Vec<(String, bool)> = kinds
             .iter()
-            .map(|w: &String| (w.clone(), false))
-            .chain(pronouns.iter().map(|w: &String| (w.clone(), true)))
+            .filter(|(_, k)| *k & (EVEN_HANDED_WORD | PRONOUN) != 0)
+            .map(|(w, k)| (w.clone(), k & PRONOUN != 0))
             .collect();
+        wake.sort();
         let wake_ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -322,24 +293,12 @@ impl StanceRules {
             negators,
             boosters,
             contrast,
-            object_links,
-            victim_nouns,
-            pronouns,
-            not_subject,
-            ellipsis,
-            attitude,
-            subordinators,
-            report,
-            endorse,
-            oppose,
-            agent_link,
-            self_words,
-            even_handed,
+            kinds,
             concept_ac: build(&concept_phrases, &targets.0)?,
             concept_target,
             propositions,
-            related: Vec::new(),
-            related_lines: Vec::new(),
+            related,
+            related_lines,
         })
     }
 
@@ -401,7 +360,7 @@ impl StanceRules {
             let mut here: Vec<(usize, usize, String)> = named.iter().map(|t| (t.0, t.1, t.2.clone())).collect();
             for (wi, w) in lower_words.iter().enumerate() {
                 let at = s0 + words[wi].0;
-                if !self.pronouns.contains(w.as_str()) || quoted.iter().any(|&(x, y)| x <= at - s0 && at - s0 < y) {
+                if !self.is(w, PRONOUN) || quoted.iter().any(|&(x, y)| x <= at - s0 && at - s0 < y) {
                     continue;
                 }
                 let referent = named.iter().rev().find(|t| t.3 && t.1 <= at).map(|t| &t.2).or(before.as_ref());
@@ -414,7 +373,7 @@ impl StanceRules {
             // Not after a preposition: "Unlike Stalin, Trotsky ..." has Trotsky for its subject.
             let subject = |t: &&&(usize, usize, String, bool)| {
                 let w = words.partition_point(|&(_, e)| e <= t.0 - s0);
-                w == 0 || !self.not_subject.contains(lower_words[w - 1].as_str())
+                w == 0 || !self.is(&lower_words[w - 1], NOT_SUBJECT)
             };
             let mut first_subject = true;
             for t in named.iter().filter(|t| t.3) {
@@ -431,15 +390,13 @@ impl StanceRules {
             // think", "people rightly thought").
             let reporting: Vec<usize> = (0..lower_words.len())
                 .filter(|&j| {
-                    self.report.contains(lower_words[j].as_str())
-                        && !lower_words[j.saturating_sub(2)..j]
-                            .iter()
-                            .any(|p| self.endorse.contains(p.as_str()) || self.self_words.contains(p.as_str()))
+                    self.is(&lower_words[j], REPORT)
+                        && !lower_words[j.saturating_sub(2)..j].iter().any(|p| self.is(p, ENDORSE | SELF))
                 })
                 .collect();
             for &j in &reporting {
                 let from = words[j].1;
-                let to = text[s0 + from..s1].find([',', ';', ':', '(', ')']).map_or(s1 - s0, |k| from + k);
+                let to = text[s0 + from..s1].find(CLAUSE_MARKS).map_or(s1 - s0, |k| from + k);
                 quoted.push((from, to));
             }
             let quoted = quoted;
@@ -464,6 +421,9 @@ impl StanceRules {
             let spans: Vec<(usize, usize, usize, &str)> =
                 here.iter().map(|t| (word_at(t.0), word_at(t.1), t.1, t.2.as_str())).collect();
             let mut scores: BTreeMap<&str, f64> = BTreeMap::new();
+            // Is there a clause boundary between bytes x and y of the sentence?
+            let boundary = |x: usize, y: usize| text[s0 + x..s0 + y].contains(CLAUSE_MARKS);
+            let decay = |d: usize| 0.5f64.powf(d as f64 / DISTANCE_HALVING);
             for &(wi, v) in &cues {
                 // A word of a name ("Great Purge") is no cue, for that target or a neighbour ("Stalin's Great Purge").
                 if spans.iter().any(|&(a, b, end, _)| wi >= a && wi < b.max(a + 1) && words[wi].0 + s0 < end) {
@@ -471,7 +431,7 @@ impl StanceRules {
                 }
                 if let Some((id, d)) = self.owner(text, &words, &lower_words, &spans, wi) {
                     if let Some(id) = id {
-                        *scores.entry(id).or_insert(0.0) += v * 0.5f64.powf(d as f64 / DISTANCE_HALVING);
+                        *scores.entry(id).or_insert(0.0) += v * decay(d);
                     }
                     continue;
                 }
@@ -480,11 +440,10 @@ impl StanceRules {
                 // opposed, and opposing a bad thing speaks for the opponent (and the other way round).
                 // A cue in a subordinate clause ("when the police state was paramount, Lenin ...") describes the
                 // circumstances: it reaches no target outside that clause.
-                let boundary = |x: usize, y: usize| text[s0 + x..s0 + y].contains([',', ';', ':', '(', ')']);
                 let sub = (0..=wi)
                     .rev()
                     .take_while(|&j| j == wi || !boundary(words[j].1, words[j + 1].0))
-                    .find(|&j| self.subordinators.contains(lower_words[j].as_str()))
+                    .find(|&j| self.is(&lower_words[j], SUBORDINATOR))
                     .map(|j| {
                         let end = (wi + 1..words.len())
                             .find(|&e| boundary(words[e - 1].1, words[e].0))
@@ -500,7 +459,7 @@ impl StanceRules {
                     }
                     // What is opposed is not the subject of what follows: "an entity against Stalinism would
                     // celebrate".
-                    if b <= wi && a > 0 && self.oppose.contains(lower_words[a - 1].as_str()) {
+                    if b <= wi && a > 0 && self.is(&lower_words[a - 1], OPPOSE) {
                         return Some(0.0);
                     }
                     if b > wi {
@@ -509,33 +468,30 @@ impl StanceRules {
                             return Some(0.0);
                         }
                         // What is opposed, after a verb of opposing: "an influential opponent of Stalin".
-                        let opposed = (wi + 1..a).any(|j| self.oppose.contains(lower_words[j].as_str()));
-                        if opposed && !text[s0 + words[wi].1..s0 + words[a].0].contains([',', ';', ':', '(', ')']) {
+                        let opposed = (wi + 1..a).any(|j| self.is(&lower_words[j], OPPOSE));
+                        if opposed && !boundary(words[wi].1, words[a].0) {
                             return Some(0.0);
                         }
                         // The source of what is said, after it: "a danger, as Lenin knew".
                         let says = a > 0
                             && lower_words[a - 1] == "as"
-                            && lower_words.get(b).is_some_and(|w| self.report.contains(w.as_str()));
+                            && lower_words.get(b).is_some_and(|w| self.is(w, REPORT));
                         return says.then_some(0.0);
                     }
-                    // A verb's scope ends at the end of its clause.
-                    let in_scope =
-                        |j: usize| !text[s0 + words[j].1..s0 + words[wi].0].contains([',', ';', ':', '(', ')']);
-                    let verb =
-                        |set: &HashSet<String>| (b..wi).any(|j| set.contains(lower_words[j].as_str()) && in_scope(j));
-                    // (After a verb of saying, the cue is reported words, already left out.)
-                    if verb(&self.oppose) {
+                    // A verb's scope ends at the end of its clause. (After a verb of saying, the cue is reported
+                    // words, already left out.)
+                    if (b..wi).any(|j| self.is(&lower_words[j], OPPOSE) && !boundary(words[j].1, words[wi].0)) {
                         Some(OPPOSING)
                     } else {
                         None
                     }
                 };
+                let crossed: Vec<Option<f64>> = (0..spans.len()).map(crossing).collect();
                 // (index, id, distance in words, whether the target stands before the cue) of each mention.
                 let reach: Vec<(usize, &str, usize, bool)> = spans
                     .iter()
                     .enumerate()
-                    .filter(|&(k, _)| crossing(k).is_none())
+                    .filter(|&(k, _)| crossed[k].is_none())
                     .map(
                         |(k, &(a, b, _, id))| {
                             if wi < a {
@@ -546,10 +502,9 @@ impl StanceRules {
                         },
                     )
                     .collect();
-                let decay = |d: usize| 0.5f64.powf(d as f64 / DISTANCE_HALVING);
                 // The opponent: the nearest target before a verb of opposing.
                 let opponent = (0..spans.len())
-                    .filter(|&k| crossing(k) == Some(OPPOSING))
+                    .filter(|&k| crossed[k] == Some(OPPOSING))
                     .max_by_key(|&k| spans[k].1)
                     .map(|k| (spans[k].3, wi - spans[k].1));
                 if let Some((id, d)) = opponent {
@@ -558,11 +513,9 @@ impl StanceRules {
                 // A verb of attitude judges its object, after it: "Leninists don't like the Trotskyists".
                 let attitude = (wi..(wi + 4).min(lower_words.len()))
                     .take_while(|&j| {
-                        j == wi
-                            || self.attitude.contains(lower_words[j].as_str())
-                            || AUXILIARY.contains(&lower_words[j].as_str())
+                        j == wi || self.is(&lower_words[j], ATTITUDE) || AUXILIARY.contains(&lower_words[j].as_str())
                     })
-                    .any(|j| self.attitude.contains(lower_words[j].as_str()));
+                    .any(|j| self.is(&lower_words[j], ATTITUDE));
                 let reach: Vec<(usize, &str, usize, bool)> = if attitude && reach.iter().any(|r| !r.3) {
                     reach.into_iter().filter(|r| !r.3).collect()
                 } else {
@@ -583,7 +536,7 @@ impl StanceRules {
                     let a = spans[k].0;
                     let elliptic = !before
                         && a >= 2
-                        && self.ellipsis.contains(&format!("{} {}", lower_words[a - 2], lower_words[a - 1]));
+                        && self.is(&format!("{} {}", lower_words[a - 2], lower_words[a - 1]), ELLIPSIS);
                     if elliptic {
                         best.entry(id).or_insert(nearest);
                     } else if d <= nearest + 3 && sides.contains(&before) {
@@ -657,7 +610,7 @@ impl StanceRules {
             return false;
         }
         let words = tokens(line);
-        words.iter().rev().take(8).any(|&(a, b)| self.report.contains(line[a..b].to_lowercase().as_str()))
+        words.iter().rev().take(8).any(|&(a, b)| self.is(&line[a..b].to_lowercase(), REPORT))
     }
 
     /// Does `sentence` hold a whole word that can matter without a target: an even-handedness word, or a pronoun
@@ -676,10 +629,13 @@ impl StanceRules {
         words: &[(usize, usize)],
         in_quote: &dyn Fn(usize) -> bool,
     ) -> bool {
-        let has = |set: &HashSet<String>| {
-            lower.iter().zip(words).any(|(w, &(a, _))| set.contains(w.as_str()) && !in_quote(a))
-        };
-        has(&self.self_words) && has(&self.even_handed)
+        let has = |kind: u16| lower.iter().zip(words).any(|(w, &(a, _))| self.is(w, kind) && !in_quote(a));
+        has(SELF) && has(EVEN_HANDED_WORD)
+    }
+
+    /// Is `word` (lowercase) a word of one of the grammar `kinds` (`WORD_KINDS` bits)?
+    fn is(&self, word: &str, kinds: u16) -> bool {
+        self.kinds.get(word).is_some_and(|k| k & kinds != 0)
     }
 
     /// Whose is the cue at word `wi`, when grammar says so rather than distance: the agent of a passive ("was
@@ -694,7 +650,7 @@ impl StanceRules {
         wi: usize,
     ) -> Option<(Option<&'a str>, usize)> {
         // Passive agent: "<cue> [noun] [verb] by [one of] X" within a few words.
-        if let Some(by) = (wi + 1..(wi + 4).min(lower.len())).find(|&j| self.agent_link.contains(lower[j].as_str())) {
+        if let Some(by) = (wi + 1..(wi + 4).min(lower.len())).find(|&j| self.is(&lower[j], AGENT_LINK)) {
             let agent = spans.iter().filter(|sp| sp.0 > by && sp.0 <= by + 4).min_by_key(|sp| sp.0);
             if let Some(sp) = agent {
                 return Some((Some(sp.3), sp.0 - by - 1));
@@ -713,7 +669,7 @@ impl StanceRules {
             if wi >= first && wi < first + 3 && words.get(first).is_some() {
                 // What the owner suffered ("Trotsky's murder shocked the world") does not judge the owner.
                 let phrase = &lower[first..(first + 3).min(lower.len())];
-                let victim = phrase.iter().any(|w| self.victim_nouns.contains(w.as_str()));
+                let victim = phrase.iter().any(|w| self.is(w, VICTIM_NOUN));
                 return Some(((!victim).then_some(sp.3), wi - first));
             }
         }
@@ -727,7 +683,7 @@ impl StanceRules {
             return false;
         }
         let link = lower[cue + 1].as_str();
-        self.object_links.contains(link) || (link == "of" && self.victim_nouns.contains(lower[cue].as_str()))
+        self.is(link, OBJECT_LINK) || (link == "of" && self.is(&lower[cue], VICTIM_NOUN))
     }
 
     /// A word's valence in the general lexicon, or that of its adjective when only the adjective is listed
@@ -881,13 +837,17 @@ pub fn aggregate_declared(evidence: &[Evidence], declared: &dyn Fn(&Option<Strin
 /// `label`, for a speaker who may have declared an even-handed account: such a speaker's stance toward every
 /// target they discuss is `neutral` (with the net score of the evidence).
 pub fn label_for(scores: impl Iterator<Item = f64>, even_handed: bool) -> Option<(&'static str, f64)> {
-    let scores: Vec<f64> = scores.collect();
     if even_handed {
-        let (pos, neg) = scores.iter().fold((0.0, 0.0), |(p, n), &s| if s > 0.0 { (p + s, n) } else { (p, n - s) });
+        let (pos, neg) = sides(scores);
         let net = if pos + neg > 0.0 { (pos - neg) / (pos + neg) } else { 0.0 };
         return Some(("neutral", net));
     }
-    label(scores.into_iter())
+    label(scores)
+}
+
+/// (praise, criticism): the sums of the positive scores and of the negative ones (as a positive number).
+fn sides(scores: impl Iterator<Item = f64>) -> (f64, f64) {
+    scores.fold((0.0, 0.0), |(p, n), s| if s > 0.0 { (p + s, n) } else { (p, n - s) })
 }
 
 /// Share of the smaller side above which praise and criticism together make a `mixed` stance.
@@ -899,14 +859,7 @@ const MIN_NET: f64 = 0.15;
 
 /// The label and score of a set of sentence scores; None when neither side is clear.
 pub fn label(scores: impl Iterator<Item = f64>) -> Option<(&'static str, f64)> {
-    let (mut pos, mut neg) = (0.0f64, 0.0f64);
-    for s in scores {
-        if s > 0.0 {
-            pos += s;
-        } else {
-            neg -= s;
-        }
-    }
+    let (pos, neg) = sides(scores);
     let total = pos + neg;
     if total == 0.0 {
         return None;
@@ -1304,6 +1257,7 @@ mod tests {
             &grammar,
             &ok("stance-targets.tsv", "target\tpattern"),
             &ok("propositions.tsv", "id\tstatement\tsubjects\tpro\tcon"),
+            &ok("stance-relations.tsv", "target\trelated"),
         )
         .err()
         .expect("malformed rows are errors");
