@@ -35,6 +35,60 @@ pub enum Command {
         #[command(subcommand)]
         command: GazetteerCommand,
     },
+    /// Fit a learned part on labelled pages and write it to the gazetteer.
+    Train {
+        #[command(subcommand)]
+        command: TrainCommand,
+    },
+    /// Score line labels and thread structure against labelled pages, per split and page style.
+    Eval(EvalArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrainCommand {
+    /// The line classifier: fit on the dev split's labelled lines, write gazetteer/line-model.tsv.
+    Lines(TrainArgs),
+}
+
+/// Where the labelled pages are.
+#[derive(Args, Debug, Clone)]
+pub struct GoldArgs {
+    /// Raw directory with its MANIFEST.tsv (file, split, style...).
+    #[arg(long, default_value = "raw")]
+    pub raw: PathBuf,
+    /// Gazetteer directory.
+    #[arg(long, default_value = "gazetteer")]
+    pub gazetteer: PathBuf,
+    /// Line-label files (file, line, label, note); repeat the flag for several.
+    #[arg(long = "lines", value_name = "FILE", default_values = ["tests/fixtures/corpus/lines.tsv", "tests/fixtures/gold-lines.tsv"])]
+    pub lines: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub gold: GoldArgs,
+    /// Output file (default: GAZETTEER/line-model.tsv).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not write: exit 1 if the file differs from what training gives (a CI check that it is current).
+    #[arg(long)]
+    pub check: bool,
+    /// Also write the training examples (features and gold class per line) as TSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub examples: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub gold: GoldArgs,
+    /// Post files (file, line, kind, author, posted, quotes, note); repeat the flag for several.
+    #[arg(long = "posts", value_name = "FILE", default_values = ["tests/fixtures/corpus/posts.tsv", "tests/fixtures/gold-posts.tsv"])]
+    pub posts: Vec<PathBuf>,
+    /// Also print every disagreement of this split (dev or test).
+    #[arg(long, value_name = "SPLIT")]
+    pub errors: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +142,8 @@ pub fn main() -> u8 {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Annotate(cli.annotate)) {
         Command::Annotate(args) => annotate(args),
+        Command::Train { command: TrainCommand::Lines(args) } => train_lines(args),
+        Command::Eval(args) => eval(args),
         Command::Gazetteer { command: GazetteerCommand::Check { gazetteer } } => match Data::load(&gazetteer) {
             Ok(d) => {
                 println!(
@@ -108,6 +164,95 @@ pub fn main() -> u8 {
                 EXIT_CONFIG
             }
         },
+    }
+}
+
+fn train_lines(args: TrainArgs) -> u8 {
+    let rules = match crate::rules::Rules::load_base(&args.gold.gazetteer) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    let corpus = match crate::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &[]) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    let t = match crate::learn::train_lines(&corpus, &rules, Default::default()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    if let Some(p) = &args.examples {
+        if let Err(e) = std::fs::write(p, &t.examples_tsv) {
+            eprintln!("marginalia: error: {}: {e}", p.display());
+            return EXIT_CONFIG;
+        }
+    }
+    let out = args.out.unwrap_or_else(|| args.gold.gazetteer.join(crate::strip::model::FILE));
+    let text = t.model.to_tsv(&t.summary);
+    eprint!("{}", t.summary);
+    if args.check {
+        return match std::fs::read_to_string(&out) {
+            Ok(old) if old == text => {
+                eprintln!("marginalia: {} is current", out.display());
+                EXIT_OK
+            }
+            _ => {
+                eprintln!("marginalia: {} differs from what training gives: run marginalia train lines", out.display());
+                EXIT_SOME_FAILED
+            }
+        };
+    }
+    match std::fs::write(&out, text) {
+        Ok(()) => {
+            eprintln!("marginalia: wrote {}", out.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("marginalia: error: {}: {e}", out.display());
+            EXIT_CONFIG
+        }
+    }
+}
+
+fn eval(args: EvalArgs) -> u8 {
+    let data = match Data::load(&args.gold.gazetteer) {
+        Ok(d) => d,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("marginalia: error: {e}");
+            }
+            return EXIT_CONFIG;
+        }
+    };
+    let corpus = match crate::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &args.posts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    match crate::eval::evaluate(&corpus, &data) {
+        Ok(ev) => {
+            print!("{}", ev.table());
+            if let Some(split) = &args.errors {
+                for e in ev.errors(split) {
+                    println!("  {e}");
+                }
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            EXIT_SOME_FAILED
+        }
     }
 }
 

@@ -12,7 +12,8 @@ use crate::reconcile::{reconcile, Located};
 use crate::rules::Rules;
 use crate::segment::{segment, Segmented};
 use crate::stance::{Evidence, StanceRules};
-use crate::strip::{classify, Classified, DocKind, LineLabel};
+use crate::strip::corpus::CorpusLines;
+use crate::strip::{classify_in, Classified, DocKind, LineLabel};
 use crate::write::{
     document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
     SUGGESTIONS,
@@ -128,11 +129,16 @@ pub struct Analysis {
     pub stances: Vec<Vec<Evidence>>,
 }
 
-/// Normalise, strip, segment and tag one decoded document.
+/// Normalise, strip, segment and tag one decoded document, with no evidence from other documents.
 pub fn analyse(raw: &RawDoc, data: &Data) -> Analysis {
+    analyse_in(raw, data, &CorpusLines::default())
+}
+
+/// Normalise, strip, segment and tag one decoded document; `corpus` counts the line shapes of the whole run.
+pub fn analyse_in(raw: &RawDoc, data: &Data, corpus: &CorpusLines) -> Analysis {
     let mut lines = normalise_lines(raw);
     let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
-    let classified = classify(&mut lines, &data.rules, kind);
+    let classified = classify_in(&mut lines, &data.rules, kind, corpus);
     let segmented = segment(&lines, &classified);
     annotate(data, lines, classified, segmented)
 }
@@ -295,9 +301,22 @@ pub fn normalise_lines(raw: &RawDoc) -> Vec<NormLine> {
     text.split('\n').zip(1u32..).map(|(l, n)| normalizer.line(l, n)).collect()
 }
 
+/// The first pass of a run: the line shapes of every readable input document (unreadable ones are reported by
+/// the second pass; standard input can be read only once, so it is not counted).
+pub fn corpus_evidence(inputs: &[Input]) -> CorpusLines {
+    let mut c = CorpusLines::default();
+    for input in inputs.iter().filter(|i| !matches!(i.origin, read::Origin::Stdin)) {
+        if let Ok(raw) = read::read(input) {
+            let lines = normalise_lines(&raw);
+            c.add_document(lines.iter().map(|l| l.text.as_str()));
+        }
+    }
+    c
+}
+
 /// Everything one document goes through, from decoded text to serialised records.
-pub fn process(raw: &RawDoc, data: &Data) -> DocOutput {
-    let a = analyse(raw, data);
+pub fn process(raw: &RawDoc, data: &Data, corpus: &CorpusLines) -> DocOutput {
+    let a = analyse_in(raw, data, corpus);
     let mut out = document_output(raw, &a, &data.matcher);
     for (seg, ms) in a.segmented.segments.iter().zip(&a.mentions) {
         for sug in data.matcher.suggestions(&seg.text, ms) {
@@ -308,9 +327,9 @@ pub fn process(raw: &RawDoc, data: &Data) -> DocOutput {
     out
 }
 
-fn process_input(input: &Input, data: &Data) -> DocOutput {
+fn process_input(input: &Input, data: &Data, corpus: &CorpusLines) -> DocOutput {
     match read::read(input) {
-        Ok(raw) => process(&raw, data),
+        Ok(raw) => process(&raw, data, corpus),
         Err(err) => failed_output(input, &err),
     }
 }
@@ -323,6 +342,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     if inputs.is_empty() {
         return Err(RunError::NoInput(warnings));
     }
+    let corpus = corpus_evidence(&inputs);
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
     let mut summary = Summary { documents: inputs.len(), warnings, ..Summary::default() };
     let jobs = opts.jobs.clamp(1, inputs.len());
@@ -335,13 +355,13 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, inputs, data) = (&next, &inputs, &data);
+            let (next, inputs, data, corpus) = (&next, &inputs, &data, &corpus);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= inputs.len() {
                     break;
                 }
-                if tx.send((i, process_input(&inputs[i], data))).is_err() {
+                if tx.send((i, process_input(&inputs[i], data, corpus))).is_err() {
                     break;
                 }
             });

@@ -94,18 +94,125 @@ pub struct Rules {
     pub lines: Vec<LineRule>,
     set: RegexSet,
     pub stopwords: HashSet<String>,
+    /// The vocabulary of page furniture (`page-words.tsv`, with the month and weekday names of `calendar.tsv`).
+    pub page: PageWords,
+    /// The learned line classifier (`line-model.tsv`), if the directory has one.
+    pub model: Option<crate::strip::model::LineModel>,
+}
+
+/// The vocabulary of web-page furniture: `page-words.tsv`'s word families, and the calendar's month and weekday
+/// names. Words are lowercase.
+#[derive(Debug, Default)]
+pub struct PageWords {
+    pub chrome: HashSet<String>,
+    pub ui: HashSet<String>,
+    pub header: HashSet<String>,
+    pub intro: HashSet<String>,
+    pub verb: HashSet<String>,
+    pub unit: HashSet<String>,
+    pub ago: HashSet<String>,
+    pub tunit: HashSet<String>,
+    pub anon: HashSet<String>,
+    pub reader: HashSet<String>,
+    pub zone: HashSet<String>,
+    /// The function words of `stopwords.txt`: never a lower-case name.
+    pub stop: HashSet<String>,
+    months: HashSet<String>,
+    weekdays: HashSet<String>,
+}
+
+impl PageWords {
+    pub const KINDS: [&'static str; 11] =
+        ["chrome", "ui", "header", "intro", "verb", "unit", "ago", "tunit", "anon", "reader", "zone"];
+
+    pub fn parse(name: &str, text: &str, cal_name: &str, cal_text: &str) -> Result<PageWords, ConfigError> {
+        let mut w = PageWords::default();
+        let mut seen = HashSet::new();
+        for (ln, cols) in crate::tsv::rows(name, text, &["kind", "word"])? {
+            let err = |m: String| ConfigError::new(name, Some(ln), m);
+            if cols.len() != 2 {
+                return Err(err(format!("expected 2 tab-separated columns, found {}", cols.len())));
+            }
+            let word = cols[1].trim();
+            if word.is_empty() || word.contains(char::is_whitespace) || word.chars().any(char::is_uppercase) {
+                return Err(err(format!("{word:?}: one lowercase word without spaces")));
+            }
+            let set = match cols[0] {
+                "chrome" => &mut w.chrome,
+                "ui" => &mut w.ui,
+                "header" => &mut w.header,
+                "intro" => &mut w.intro,
+                "verb" => &mut w.verb,
+                "unit" => &mut w.unit,
+                "ago" => &mut w.ago,
+                "tunit" => &mut w.tunit,
+                "anon" => &mut w.anon,
+                "reader" => &mut w.reader,
+                "zone" => &mut w.zone,
+                k => return Err(err(format!("unknown kind {k:?} (expected one of {:?})", Self::KINDS))),
+            };
+            if !seen.insert((cols[0], word)) {
+                return Err(err(format!("{word:?} listed twice as {}", cols[0])));
+            }
+            set.insert(word.to_owned());
+        }
+        for (_, cols) in crate::tsv::rows(cal_name, cal_text, &["kind", "word", "value"])? {
+            match cols.first() {
+                Some(&"month") => w.months.insert(cols[1].trim_end_matches('.').to_lowercase()),
+                Some(&"weekday") => w.weekdays.insert(cols[1].trim_end_matches('.').to_lowercase()),
+                _ => false,
+            };
+        }
+        Ok(w)
+    }
+
+    /// A month name or abbreviation, capitalised or all capitals ("Oct", "OCTOBER"; not "may").
+    pub fn is_month(&self, t: &str) -> bool {
+        t.chars().next().is_some_and(char::is_uppercase) && self.months.contains(t.to_lowercase().as_str())
+    }
+
+    pub fn is_weekday(&self, t: &str) -> bool {
+        t.chars().next().is_some_and(char::is_uppercase) && self.weekdays.contains(t.to_lowercase().as_str())
+    }
+
+    /// A furniture word (page-words.tsv `chrome` or `ui`), lowercase.
+    pub fn is_chrome(&self, lower: &str) -> bool {
+        self.chrome.contains(lower) || self.ui.contains(lower)
+    }
 }
 
 impl Rules {
-    /// Load and validate the rule files of a gazetteer directory.
+    /// Load and validate the rule files of a gazetteer directory, the learned line classifier included.
     pub fn load(dir: &Path) -> Result<Rules, ConfigError> {
+        let mut rules = Rules::load_base(dir)?;
+        if dir.join(crate::strip::model::FILE).is_file() {
+            let p = dir.join(crate::strip::model::FILE);
+            let n = p.to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&p).map_err(|e| ConfigError::new(&n, None, e.to_string()))?;
+            rules.model = Some(crate::strip::model::LineModel::parse(&n, &text)?);
+        }
+        Ok(rules)
+    }
+
+    /// Load the rule files without the learned line classifier (which is trained on what they decide).
+    pub fn load_base(dir: &Path) -> Result<Rules, ConfigError> {
         let bp = dir.join("boilerplate.tsv");
         let sw = dir.join("stopwords.txt");
         let bp_name = bp.to_string_lossy().replace('\\', "/");
         let sw_name = sw.to_string_lossy().replace('\\', "/");
         let bp_text = std::fs::read_to_string(&bp).map_err(|e| ConfigError::new(&bp_name, None, e.to_string()))?;
         let sw_text = std::fs::read_to_string(&sw).map_err(|e| ConfigError::new(&sw_name, None, e.to_string()))?;
-        Rules::parse(&bp_name, &bp_text, &sw_name, &sw_text)
+        let mut rules = Rules::parse(&bp_name, &bp_text, &sw_name, &sw_text)?;
+        let read = |file: &str| {
+            let p = dir.join(file);
+            let n = p.to_string_lossy().replace('\\', "/");
+            std::fs::read_to_string(&p).map(|t| (n.clone(), t)).map_err(|e| ConfigError::new(&n, None, e.to_string()))
+        };
+        let (pw_name, pw_text) = read("page-words.tsv")?;
+        let (cal_name, cal_text) = read("calendar.tsv")?;
+        rules.page = PageWords::parse(&pw_name, &pw_text, &cal_name, &cal_text)?;
+        rules.page.stop = rules.stopwords.clone();
+        Ok(rules)
     }
 
     pub fn parse(bp_name: &str, bp_text: &str, sw_name: &str, sw_text: &str) -> Result<Rules, ConfigError> {
@@ -171,7 +278,7 @@ impl Rules {
         if stopwords.is_empty() {
             return Err(ConfigError::new(sw_name, None, "no stopwords"));
         }
-        Ok(Rules { lines, set, stopwords })
+        Ok(Rules { lines, set, stopwords, page: PageWords::default(), model: None })
     }
 
     /// The first rule (in file order) that claims this normalised line.

@@ -232,13 +232,18 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                                 && s.lines.iter().all(|&l| c.classes[l].label == LineLabel::Heading)
                         });
                         if !title_only {
+                            // A header above the document's first text heads its main segment (an article's
+                            // byline-like header keeps the article an article).
+                            let first = b.segs.is_empty() && b.cur.as_ref().is_none_or(|s| s.lines.is_empty());
                             b.close();
                             // In a forum thread, headed segments are posts until a comment section starts.
-                            b.next_kind = if c.kind == DocKind::Forum && !comment_section {
-                                SegKind::Post
-                            } else {
-                                SegKind::Comment
-                            };
+                            if !first {
+                                b.next_kind = if c.kind == DocKind::Forum && !comment_section {
+                                    SegKind::Post
+                                } else {
+                                    SegKind::Comment
+                                };
+                            }
                         }
                         let s = b.current(i);
                         if !title_only {

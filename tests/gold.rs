@@ -12,7 +12,7 @@
 //!   or posters take opposite stances. Scored next to the VADER baseline `bench/vader_baseline.py`, which needs
 //!   Python with vaderSentiment (`bash bench/setup-python.sh`, or `MARGINALIA_PYTHON`).
 
-use marginalia::manifest::Manifest;
+use marginalia::manifest::{Manifest, ManifestEntry};
 use marginalia::normalize::Normalizer;
 use marginalia::pipeline::{analyse, Analysis, Data};
 use marginalia::read::{self, Input, Origin};
@@ -25,6 +25,11 @@ use std::process::Command;
 
 const LABELS: [&str; 5] = ["content", "heading", "boilerplate", "meta", "quote"];
 
+/// The name the gold files use for a raw file: its seed name for the seed files, its own name for the others.
+fn gold_name(entry: &ManifestEntry) -> String {
+    entry.seed.clone().unwrap_or_else(|| entry.file.clone())
+}
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -35,7 +40,8 @@ fn analysed(data: &Data, use_manifest: bool) -> HashMap<String, Analysis> {
     let raw_dir = root().join("raw");
     let manifest = Manifest::load_dir(&raw_dir).unwrap().expect("raw/MANIFEST.tsv");
     let mut out = HashMap::new();
-    for entry in manifest.entries() {
+    // The seed files: the documents this gold set labels (the corpus's other pages are scored by tests/corpus.rs).
+    for entry in manifest.entries().into_iter().filter(|e| e.seed.is_some()) {
         let input = Input {
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: entry.file.trim_end_matches(".txt").to_owned(),
@@ -43,7 +49,7 @@ fn analysed(data: &Data, use_manifest: bool) -> HashMap<String, Analysis> {
             manifest: use_manifest.then(|| entry.clone()),
         };
         let raw = read::read(&input).expect("raw file reads");
-        out.insert(entry.seed.clone(), analyse(&raw, data));
+        out.insert(gold_name(entry), analyse(&raw, data));
     }
     out
 }
@@ -581,7 +587,7 @@ fn located(data: &Data) -> (Vec<Located>, Vec<LocatedStance>, HashMap<String, St
     let mut claims = Vec::new();
     let mut stances = Vec::new();
     let mut seeds = HashMap::new();
-    for entry in manifest.entries() {
+    for entry in manifest.entries().into_iter().filter(|e| e.seed.is_some()) {
         let doc_id = entry.file.trim_end_matches(".txt").to_owned();
         let input = Input {
             origin: Origin::File(raw_dir.join(&entry.file)),
@@ -594,7 +600,7 @@ fn located(data: &Data) -> (Vec<Located>, Vec<LocatedStance>, HashMap<String, St
         let out = document_output(&raw, &a, &data.matcher);
         claims.extend(out.claims);
         stances.extend(out.stances);
-        seeds.insert(doc_id, entry.seed.clone());
+        seeds.insert(doc_id, gold_name(entry));
     }
     (claims, stances, seeds)
 }
@@ -858,10 +864,23 @@ struct Vader {
 fn vader_baseline(rows: &str) -> Result<Vader, String> {
     let input = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gold-stance-vader.jsonl");
     std::fs::write(&input, rows).map_err(|e| format!("cannot write {}: {e}", input.display()))?;
-    let python =
-        std::env::var_os("MARGINALIA_PYTHON").map(PathBuf::from).unwrap_or_else(|| root().join(".venv/bin/python"));
     let setup = "run `bash bench/setup-python.sh` from the repository root, or set MARGINALIA_PYTHON to a Python \
                  that has vaderSentiment==3.3.2";
+    // Without MARGINALIA_PYTHON, the repository's own environment, made on first use (bench/setup-python.sh:
+    // a virtual environment with the pinned vaderSentiment from the Python package index).
+    let python = match std::env::var_os("MARGINALIA_PYTHON") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let out = Command::new("bash")
+                .arg(root().join("bench/setup-python.sh"))
+                .output()
+                .map_err(|e| format!("cannot run bench/setup-python.sh: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("bench/setup-python.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
+            }
+            root().join(".venv/bin/python")
+        }
+    };
     let out = Command::new(&python)
         .arg(root().join("bench/vader_baseline.py"))
         .arg(&input)

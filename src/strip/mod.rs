@@ -17,8 +17,15 @@
 //!    * `heading`: a short title-shaped line above a paragraph (never inside forum replies, where short lines are
 //!      replies like "Thanks").
 
+pub mod corpus;
+pub mod features;
+pub mod header;
+pub mod model;
+
 use crate::normalize::NormLine;
 use crate::rules::{Label, Role, Rules};
+use corpus::CorpusLines;
+use header::{HeaderShape, Shape};
 use std::collections::HashMap;
 
 /// The label of one raw line.
@@ -111,7 +118,9 @@ impl DocKind {
         match s {
             "forum" => Some(DocKind::Forum),
             "blog" => Some(DocKind::Blog),
-            "article" => Some(DocKind::Article),
+            "article" | "reference" => Some(DocKind::Article),
+            // Questions and answers are posts with authors, as in a thread.
+            "qa" => Some(DocKind::Forum),
             "reference+comments" => Some(DocKind::ReferenceWithComments),
             _ => None,
         }
@@ -144,6 +153,37 @@ const QUOTE_WINDOW: usize = 2000;
 
 /// Classify every line. `kind` is the manifest's kind if known; otherwise it is inferred from the structure.
 pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) -> Classified {
+    classify_in(lines, rules, kind, &CorpusLines::default())
+}
+
+/// Classify every line with the corpus's evidence of repeated line shapes.
+pub fn classify_in(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>, corpus: &CorpusLines) -> Classified {
+    let d = draft(lines, rules, kind);
+    d.finish(lines, rules, corpus)
+}
+
+/// The feature vectors of the lines the learned classifier decides (every line no pattern, header or quote
+/// evidence claimed), for training it: (line index, features).
+pub fn model_inputs(lines: &[NormLine], rules: &Rules, corpus: &CorpusLines) -> Vec<(usize, features::Vector)> {
+    let d = draft(lines, rules, None);
+    let ctx = d.context(lines, rules, corpus);
+    d.nb.iter().filter(|&i| d.cls[i].is_none()).map(|i| (i, ctx.vector(i))).collect()
+}
+
+/// A document's lines after every pass but the learned classifier and the inline clean-up.
+struct Draft {
+    cls: Vec<Option<LineClass>>,
+    kind: DocKind,
+    words: Vec<usize>,
+    nb: NonBlank,
+    shapes: Vec<Option<HeaderShape>>,
+    /// The heading heuristic's verdict on each unclaimed line.
+    heading: Vec<bool>,
+    in_reply: Vec<bool>,
+    title: Option<usize>,
+}
+
+fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
     let n = lines.len();
     let words: Vec<usize> = lines.iter().map(|l| l.text.split_whitespace().count()).collect();
     let mut cls: Vec<Option<LineClass>> = vec![None; n];
@@ -222,7 +262,15 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
         }
     }
 
-    let kind = kind.unwrap_or_else(|| infer_kind(&cls, lines));
+    // Post and comment headers by their shape.
+    let shapes: Vec<Option<HeaderShape>> = lines
+        .iter()
+        .zip(&words)
+        .map(|(l, &w)| if w == 0 || w > 16 { None } else { header::read(&l.text, &rules.page) })
+        .collect();
+    header_pass(lines, &shapes, &nb, &mut cls, &rules.page);
+
+    let kind = kind.unwrap_or_else(|| infer_kind(&cls, lines, &words));
     // "X wrote:" with no time is a quote header only on forum pages; in an article it introduces a quotation.
     if kind != DocKind::Forum {
         for c in cls.iter_mut() {
@@ -336,24 +384,7 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
     }
 
     // Short unpunctuated lines inside a run of chrome.
-    loop {
-        let mut changed = false;
-        for i in nb.iter() {
-            if cls[i].is_some() || words[i] > 12 || ends_sentence(&lines[i].text) {
-                continue;
-            }
-            let is_bp = |j: Option<usize>| {
-                j.is_some_and(|j| cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate))
-            };
-            if is_bp(nb.prev(i)) && is_bp(nb.next(i)) {
-                cls[i] = Some(LineClass::new(LineLabel::Boilerplate, "chrome-run"));
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    chrome_runs(lines, &words, &nb, &mut cls);
 
     // Headings, bottom-up, so that a heading directly above another heading is seen as one.
     let mut in_reply = vec![false; n];
@@ -374,44 +405,282 @@ pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) ->
     // The title position is the first line of text, unless the page opens with a quote.
     let first_unlabelled = nb.iter().find(|&i| cls[i].as_ref().is_none_or(|c| c.label == LineLabel::Quote));
     let candidates: Vec<usize> = nb.iter().filter(|&i| cls[i].is_none()).collect();
+    // Evaluated bottom-up as if each verdict were applied, so that a heading directly above another is seen as
+    // one; the verdicts are undone afterwards: they are evidence for the classifier, or the labels without one.
+    let mut heading = vec![false; n];
     for &i in candidates.iter().rev() {
         let ctx = HeadingContext { title_position: Some(i) == first_unlabelled, gap_before: gap_before(i, lines) };
         if !in_reply[i] && is_heading(i, lines, &words, &cls, &nb, ctx) {
+            heading[i] = true;
             cls[i] = Some(LineClass::new(LineLabel::Heading, "heading"));
         }
     }
-
-    let mut classes: Vec<LineClass> =
-        cls.into_iter().map(|c| c.unwrap_or_else(|| LineClass::new(LineLabel::Content, "content"))).collect();
-
-    // Inline emoji shortcodes in kept lines.
-    let mut inline = Vec::new();
-    for (i, c) in classes.iter_mut().enumerate() {
-        if !c.label.is_kept() {
-            continue;
-        }
-        let ranges = shortcodes(&lines[i].text);
-        if ranges.is_empty() {
-            continue;
-        }
-        for &(s, e) in &ranges {
-            inline.push(InlineRemoval {
-                line: i,
-                raw_col: lines[i].raw_col(s),
-                text: lines[i].text[s..e].to_owned(),
-                rule: "emoji-shortcode",
-            });
-        }
-        lines[i].remove_ranges(&ranges);
-        if lines[i].is_blank() {
-            *c = LineClass::new(LineLabel::Boilerplate, "shortcode-only");
+    for (i, h) in heading.iter().enumerate() {
+        if *h {
+            cls[i] = None;
         }
     }
-    Classified { classes, inline, kind }
+    Draft { cls, kind, words, nb, shapes, heading, in_reply, title: first_unlabelled }
+}
+
+impl Draft {
+    fn context<'a>(
+        &'a self,
+        lines: &'a [NormLine],
+        rules: &'a Rules,
+        corpus: &'a CorpusLines,
+    ) -> features::Context<'a> {
+        let prose = features::Context::prose_lines(lines, &self.words, rules);
+        features::Context {
+            lines,
+            words: &self.words,
+            cls: &self.cls,
+            nb: &self.nb,
+            shapes: &self.shapes,
+            rules,
+            corpus,
+            doc_shapes: features::Context::count_shapes(lines),
+            doc_words: features::Context::count_words(lines, rules),
+            prose_distance: prose.0,
+            prose_span: prose.1,
+            heading: &self.heading,
+            title: self.title,
+            after_comments: &self.in_reply,
+        }
+    }
+
+    fn finish(self, lines: &mut [NormLine], rules: &Rules, corpus: &CorpusLines) -> Classified {
+        let decided: Vec<(usize, LineClass)> = match &rules.model {
+            Some(model) => {
+                let ctx = self.context(lines, rules, corpus);
+                self.nb
+                    .iter()
+                    .filter(|&i| self.cls[i].is_none())
+                    .map(|i| match model.predict(&ctx.vector(i)) {
+                        // A kept line is a heading where the heading evidence says so.
+                        LineLabel::Content if self.heading[i] => (i, LineClass::new(LineLabel::Heading, "heading")),
+                        label => (i, self.model_class(i, label, lines)),
+                    })
+                    .collect()
+            }
+            None => (0..lines.len())
+                .filter(|&i| self.heading[i])
+                .map(|i| (i, LineClass::new(LineLabel::Heading, "heading")))
+                .collect(),
+        };
+        let Draft { mut cls, kind, words, nb, .. } = self;
+        for (i, c) in decided {
+            if c.label != LineLabel::Content {
+                cls[i] = Some(c);
+            }
+        }
+        if rules.model.is_some() {
+            chrome_runs(lines, &words, &nb, &mut cls);
+        }
+
+        let mut classes: Vec<LineClass> =
+            cls.into_iter().map(|c| c.unwrap_or_else(|| LineClass::new(LineLabel::Content, "content"))).collect();
+
+        // Inline emoji shortcodes in kept lines.
+        let mut inline = Vec::new();
+        for (i, c) in classes.iter_mut().enumerate() {
+            if !c.label.is_kept() {
+                continue;
+            }
+            let ranges = shortcodes(&lines[i].text);
+            if ranges.is_empty() {
+                continue;
+            }
+            for &(s, e) in &ranges {
+                inline.push(InlineRemoval {
+                    line: i,
+                    raw_col: lines[i].raw_col(s),
+                    text: lines[i].text[s..e].to_owned(),
+                    rule: "emoji-shortcode",
+                });
+            }
+            lines[i].remove_ranges(&ranges);
+            if lines[i].is_blank() {
+                *c = LineClass::new(LineLabel::Boilerplate, "shortcode-only");
+            }
+        }
+        Classified { classes, inline, kind }
+    }
+}
+
+/// Short unpunctuated lines between two boilerplate lines are boilerplate too (jusText's context smoothing).
+fn chrome_runs(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Option<LineClass>]) {
+    loop {
+        let mut changed = false;
+        for i in nb.iter() {
+            if cls[i].is_some() || words[i] > 12 || ends_sentence(&lines[i].text) {
+                continue;
+            }
+            let is_bp = |j: Option<usize>| {
+                j.is_some_and(|j| cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate))
+            };
+            if is_bp(nb.prev(i)) && is_bp(nb.next(i)) {
+                cls[i] = Some(LineClass::new(LineLabel::Boilerplate, "chrome-run"));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// How many non-blank lines away a handle line's time may be ("Eureka Australis" / "17-12-2007, 23:16"), with
+/// only counters and chrome between them.
+const HEADER_REACH: usize = 6;
+
+/// Lines made of header parts become post metadata: a time line is when the post was written, a line with a
+/// handle and a time (or header words) is a post header, and a handle alone is a post header when a time line
+/// is next to it — the parts of one header split over two or three lines.
+fn header_pass(
+    lines: &[NormLine],
+    shapes: &[Option<HeaderShape>],
+    nb: &NonBlank,
+    cls: &mut [Option<LineClass>],
+    page: &crate::rules::PageWords,
+) {
+    let part = |h: &HeaderShape, i: usize| h.author.map(|(a, b)| lines[i].text[a..b].to_owned());
+    let time = |h: &HeaderShape, i: usize| h.time.map(|(a, b)| lines[i].text[a..b].to_owned());
+    // A time within reach, with only chrome lines (counters, buttons) between.
+    let timed_near = |i: usize, forward: bool| {
+        let mut k = if forward { nb.next(i) } else { nb.prev(i) };
+        for _ in 0..HEADER_REACH {
+            let Some(j) = k else { return false };
+            match shapes[j].as_ref().map(|h| (h.shape, h.author.is_some())) {
+                Some((Shape::Time, _)) | Some((Shape::Header, false)) => return true,
+                Some((Shape::Chrome, _)) => {}
+                _ if cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate) => {}
+                // A user panel between a handle and its time: rank, stars, post count, a website.
+                _ if lines[j].text.split(' ').count() <= 4 && !ends_sentence(&lines[j].text) => {}
+                _ => return false,
+            }
+            k = if forward { nb.next(j) } else { nb.prev(j) };
+        }
+        false
+    };
+    // The document's own header template: a name line with the same decoration ("## name", "4. name",
+    // "• name") recurring between blocks of text.
+    let decoration = |i: usize, h: &HeaderShape| {
+        let (a, b) = h.author?;
+        let t = &lines[i].text;
+        let mask: String =
+            format!("{}\u{1}{}", &t[..a], &t[b..]).chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+        (mask.len() > 1).then_some(mask)
+    };
+    let mut templates: HashMap<String, usize> = HashMap::new();
+    for i in nb.iter() {
+        if let Some(h) = shapes[i].as_ref().filter(|h| h.shape == Shape::Handle) {
+            if let Some(m) = decoration(i, h) {
+                *templates.entry(m).or_insert(0) += 1;
+            }
+        }
+    }
+    let templated = |i: usize, h: &HeaderShape| decoration(i, h).is_some_and(|m| templates[&m] >= 2);
+    // After a comment counter ("12 comments"), a name line above a text is a comment's header.
+    let mut comment_section = vec![false; lines.len()];
+    let mut on = false;
+    for (i, c) in cls.iter().enumerate() {
+        on |= c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::CommentCounter));
+        comment_section[i] = on;
+    }
+    let text_follows = |i: usize| {
+        nb.next(i).is_some_and(|j| cls[j].is_none() && shapes[j].is_none() && lines[j].text.split(' ').count() >= 3)
+    };
+    let mut found = Vec::new();
+    for i in nb.iter() {
+        if cls[i].is_some() {
+            continue;
+        }
+        let Some(h) = &shapes[i] else { continue };
+        // "X said:" / "X wrote:" are quote headers, which the patterns decide.
+        let t = lines[i].text.as_str();
+        let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("").to_lowercase();
+        if t.ends_with(':') && page.verb.contains(&last_word) {
+            continue;
+        }
+        let c = match h.shape {
+            Shape::Time if h.strong_time => {
+                let mut c = LineClass::new(LineLabel::Meta, "posted-time-shape");
+                c.role = LineRole::Rule(Role::Posted);
+                c.time = time(h, i);
+                c
+            }
+            Shape::Header => {
+                let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
+                c.role = LineRole::Rule(if h.author.is_some() { Role::CommentHeader } else { Role::Posted });
+                c.author = part(h, i);
+                c.time = time(h, i);
+                c
+            }
+            Shape::Handle
+                if timed_near(i, true)
+                    || timed_near(i, false)
+                    || templated(i, h)
+                    || (comment_section[i] && text_follows(i)) =>
+            {
+                let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
+                c.role = LineRole::Rule(Role::CommentHeader);
+                c.author = part(h, i);
+                c
+            }
+            _ => continue,
+        };
+        found.push((i, c));
+    }
+    // Name lines of the same shape as a name line already read as a header, above a text and after it, are
+    // headers too: the document's own template ("Aya Thompson" / "28 February 2021", then "Jake Humphrey").
+    let accepted: Vec<String> = found
+        .iter()
+        .filter(|(i, _)| shapes[*i].as_ref().is_some_and(|h| h.shape == Shape::Handle))
+        .filter_map(|(i, _)| shapes[*i].as_ref().map(|h| decoration(*i, h).unwrap_or_default()))
+        .collect();
+    if let Some(&(first, _)) = found.iter().find(|(i, _)| shapes[*i].as_ref().is_some_and(|h| h.shape == Shape::Handle))
+    {
+        let taken: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
+        for i in nb.iter().filter(|&i| i > first && cls[i].is_none() && !taken.contains(&i)) {
+            let Some(h) = shapes[i].as_ref().filter(|h| h.shape == Shape::Handle) else { continue };
+            let gap = i > 0 && lines[i - 1].is_blank();
+            if gap && text_follows(i) && accepted.contains(&decoration(i, h).unwrap_or_default()) {
+                let mut c = LineClass::new(LineLabel::Meta, "post-header-template");
+                c.role = LineRole::Rule(Role::CommentHeader);
+                c.author = part(h, i);
+                found.push((i, c));
+            }
+        }
+    }
+    for (i, c) in found {
+        cls[i] = Some(c);
+    }
+}
+
+impl Draft {
+    /// The class of a line the learned classifier labelled: a metadata line keeps the author and time its shape
+    /// shows.
+    fn model_class(&self, i: usize, label: LineLabel, lines: &[NormLine]) -> LineClass {
+        let mut c = LineClass::new(label, "line-model");
+        if label != LineLabel::Meta {
+            return c;
+        }
+        if let Some(h) = &self.shapes[i] {
+            c.author = h.author.map(|(a, b)| lines[i].text[a..b].to_owned());
+            c.time = h.time.map(|(a, b)| lines[i].text[a..b].to_owned());
+            c.role = LineRole::Rule(match (&c.author, &c.time) {
+                (Some(_), _) => Role::CommentHeader,
+                (None, Some(_)) => Role::Posted,
+                (None, None) => Role::None,
+            });
+        }
+        c
+    }
 }
 
 /// Navigation over the non-blank lines.
-struct NonBlank {
+pub(crate) struct NonBlank {
     idx: Vec<usize>,
     /// For every line, its position in `idx` (or the position of the next non-blank line).
     pos: Vec<usize>,
@@ -442,13 +711,17 @@ impl NonBlank {
         let p = self.pos[i];
         p.checked_sub(1).map(|p| self.idx[p])
     }
+    /// How many non-blank lines the document has.
+    fn len(&self) -> usize {
+        self.idx.len()
+    }
     /// How many non-blank lines come before line `i`.
     fn rank(&self, i: usize) -> usize {
         self.pos[i]
     }
 }
 
-fn infer_kind(cls: &[Option<LineClass>], lines: &[NormLine]) -> DocKind {
+fn infer_kind(cls: &[Option<LineClass>], lines: &[NormLine], words: &[usize]) -> DocKind {
     let has = |role: Role| cls.iter().flatten().any(|c| c.role == LineRole::Rule(role));
     let timed_quote = cls.iter().flatten().any(|c| c.role == LineRole::Rule(Role::QuoteHeader) && c.time.is_some());
     // Post footers repeat under every post: two separate runs of them make a thread.
@@ -466,7 +739,15 @@ fn infer_kind(cls: &[Option<LineClass>], lines: &[NormLine]) -> DocKind {
         return DocKind::Forum;
     }
     if has(Role::CommentHeader) {
-        return DocKind::ReferenceWithComments;
+        // Headed posts from the first text on make a thread; headed comments under an unheaded text, an article
+        // with comments.
+        let first_header =
+            cls.iter().position(|c| c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::CommentHeader)));
+        let first_prose = (0..lines.len()).find(|&i| cls[i].is_none() && words[i] >= 12);
+        return match (first_header, first_prose) {
+            (Some(h), Some(p)) if h < p => DocKind::Forum,
+            _ => DocKind::ReferenceWithComments,
+        };
     }
     // Several titles each after a double gap: a blog page with several posts.
     let mut run = 0;
@@ -633,6 +914,12 @@ fn is_numbered_heading(t: &str) -> bool {
     let Some(rest) = rest.strip_prefix([')', '.']) else { return false };
     let rest = rest.trim_start();
     rest.chars().next().is_some_and(|c| c.is_uppercase()) && rest.split_whitespace().count() <= 10
+}
+
+/// A numbered list item: `4. text`, `12) text`.
+fn is_numbered_item(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && t[digits..].starts_with(['.', ')']) && t[digits + 1..].starts_with(' ')
 }
 
 /// A sentence boundary inside the line: a word of 3+ letters, `.!?`, space, capital.

@@ -1,0 +1,606 @@
+//! Post and comment headers read by their shape, not by a site's pattern.
+//!
+//! A header is a short line made only of the parts headers are made of: a handle or short name, a time
+//! (relative, "3 hours ago", "5d", or absolute, "17-12-2007, 23:16", "Oct 03 '21", "October 16, 2020 at 10:31 PM"),
+//! counters ("12 points"), the function words of headers ("Posted by", "on", "said"), chrome words ("Reply",
+//! "Report"), separators (`·`, `|`, `»`) and bracketed flair ("[he/him]"). Every token of the line is put in
+//! one of those classes (the word lists are `gazetteer/page-words.tsv` and the month and weekday names of
+//! `calendar.tsv`); a line with anything else in it is not a header. The engines differ in how they arrange the
+//! parts, so the arrangement does not matter: only which parts are there.
+
+use crate::rules::PageWords;
+
+/// What a short line is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Only a time, with header words or chrome around it: "3 hours ago", "17-12-2007, 23:16".
+    Time,
+    /// A handle or a short name alone (flair, bullets and chrome words aside): "Eureka Australis",
+    /// "• user@instance".
+    Handle,
+    /// A handle with a time, counters or header words: "u/name · 3 yr. ago", "Postby X » Tue Jan 01, 2019",
+    /// "Posted By: X".
+    Header,
+    /// Counters, chrome words and separators only: "496", "12 points", "arrow-up", "Reply · Report".
+    Chrome,
+}
+
+/// A line read as a header: its shape and where its author and time are (byte ranges of the line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderShape {
+    pub shape: Shape,
+    pub author: Option<(usize, usize)>,
+    pub time: Option<(usize, usize)>,
+    /// The author is marked as a handle (`u/x`, `@x`, `x@instance`), introduced ("by X") or said to speak
+    /// ("X said...").
+    pub explicit: bool,
+    /// The time is one only a post has: relative, with a clock, a numeric date, or a day, month and year of
+    /// the web era ("June 22" alone may be a heading).
+    pub strong_time: bool,
+}
+
+/// How a header's author is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    None,
+    /// `u/x`, `@x`, `x@instance`.
+    Handle,
+    /// After "by", "Postby", "From:".
+    Intro,
+    /// Before "said", "wrote".
+    Verb,
+}
+
+/// A time made of parts that only posts' times have.
+fn strong(t: &[Tok]) -> bool {
+    use Class::*;
+    let has = |c: Class| t.iter().any(|x| x.class == c);
+    has(RelTime) || has(Ago) || has(Clock) || has(Date) || (has(TUnit) && has(Num)) || (has(Month) && has(Year))
+}
+
+/// Lines longer than this are never headers.
+const MAX_HEADER_BYTES: usize = 160;
+const MAX_HEADER_TOKENS: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Sep,
+    Flair,
+    Num,
+    Year,
+    Clock,
+    Date,
+    Month,
+    Weekday,
+    /// A number glued to a time unit: "3h", "5d", "2yr".
+    RelTime,
+    Ago,
+    TUnit,
+    Hdr,
+    /// "by", "Postby", "From": the author follows.
+    Intro,
+    /// "said", "wrote": the author precedes.
+    Verb,
+    Unit,
+    Chrome,
+    /// An ordinary word that is also a button ("Share", "More"): furniture only in a line of furniture.
+    Ui,
+    /// `u/x`, `@x`, `x@instance`.
+    Handle,
+    /// A token shaped like a user name: `_`, letters mixed with digits, inner capitals.
+    WeakHandle,
+    Anon,
+    Cap,
+    Word,
+    /// A year before the web: the line dates history, not a post.
+    History,
+    /// A URL: text, not a header part.
+    Url,
+}
+
+/// Posts are written on the web: a year before this dates history, and makes a line no header.
+const WEB_ERA: u32 = 1990;
+
+struct Tok {
+    start: usize,
+    end: usize,
+    class: Class,
+}
+
+/// Read `text` (a normalised line) as a header. `None` when it is not made of header parts.
+pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
+    if text.is_empty() || text.len() > MAX_HEADER_BYTES {
+        return None;
+    }
+    let toks = tokens(text, words)?;
+    if toks.is_empty() || toks.iter().any(|t| t.class == Class::History) {
+        return None;
+    }
+    // "handle:" alone on a line: a reblogged or quoted poster ("absinthemakeyouawhore:").
+    if toks.len() == 1 && text.ends_with(':') {
+        let t = &toks[0];
+        let handle_like = matches!(t.class, Class::WeakHandle | Class::Handle)
+            || (t.class == Class::Word
+                && text[t.start..t.end].len() >= 6
+                && !text[t.start..t.end].contains(char::is_uppercase)
+                && !words.stop.contains(&text[t.start..t.end]));
+        if handle_like {
+            return Some(HeaderShape {
+                shape: Shape::Header,
+                author: Some((t.start, t.end)),
+                time: None,
+                explicit: true,
+                strong_time: false,
+            });
+        }
+        return None;
+    }
+    // Prose punctuation: a sentence inside, or a line that ends as a sentence or a clause does (a time's
+    // abbreviation may end in a full stop: "3 yr."; "X said..." ends in an ellipsis); a quoted line.
+    if super::has_sentence_break(text) || text.ends_with(['!', '?', ',', ';']) || text.starts_with('>') {
+        return None;
+    }
+    let last = toks.last().map(|t| t.class);
+    if text.ends_with("...") && last != Some(Class::Verb) {
+        return None;
+    }
+    if text.ends_with('.') && !text.ends_with("...") {
+        let time_end = last.is_some_and(|c| {
+            matches!(
+                c,
+                Class::Ago | Class::TUnit | Class::Month | Class::Num | Class::Year | Class::RelTime | Class::Clock
+            )
+        });
+        if !time_end {
+            return None;
+        }
+    }
+    let time = time_span(&toks);
+    let in_time = |i: usize| time.is_some_and(|(a, b)| a <= i && i <= b);
+    let stop = |t: &Tok| t.class == Class::Word && words.stop.contains(&text[t.start..t.end].to_lowercase());
+    let author = author_span(&toks, &in_time, &stop);
+    let in_author = |i: usize| author.is_some_and(|(a, b, _)| a <= i && i <= b);
+    let explicit = author.is_some_and(|a| a.2 != Mark::None);
+    let marked = author.is_some_and(|a| a.2 == Mark::Handle);
+    let flair = toks.iter().any(|t| t.class == Class::Flair);
+    // Tokens that belong to no header part.
+    let others = toks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !in_time(*i) && !in_author(*i))
+        .filter(|(_, t)| {
+            matches!(
+                t.class,
+                Class::Word | Class::Cap | Class::WeakHandle | Class::Month | Class::Year | Class::Ui | Class::Url
+            )
+        })
+        .count();
+    // Flair words are allowed next to a marked handle ("u/name History buff Oct 03 '21"), one stray word next
+    // to an introduced author or an author with a time.
+    let allowance = if marked || flair {
+        3
+    } else if explicit || (author.is_some() && time.is_some()) {
+        1
+    } else {
+        0
+    };
+    let only_furniture = toks.iter().all(|t| {
+        matches!(t.class, Class::Num | Class::Unit | Class::Chrome | Class::Ui | Class::Sep | Class::Hdr | Class::Flair)
+    });
+    if others > allowance && !(author.is_none() && time.is_none() && only_furniture) {
+        return None;
+    }
+    let span = |a: usize, b: usize| (toks[a].start, toks[b].end);
+    let time_range = time.map(|(a, b)| span(a, b));
+    // A possessive is not part of the name ("Catherine Beal's avatar").
+    let author_range = author.map(|(a, b, _)| {
+        let (s, e) = span(a, b);
+        if text[s..e].ends_with("'s") && e - s > 2 {
+            (s, e - 2)
+        } else {
+            (s, e)
+        }
+    });
+    // Without a time, an author makes a header when it is marked or introduced, or said to speak, or counted.
+    let counted = toks.iter().any(|t| t.class == Class::Unit);
+    let spoken = author.is_some_and(|a| a.2 == Mark::Verb);
+    let shape = match (author, time) {
+        (Some(_), Some(_)) => Shape::Header,
+        (None, Some(_)) => Shape::Time,
+        (Some(_), None) if explicit || spoken || counted => Shape::Header,
+        (Some(_), None) => Shape::Handle,
+        (None, None) if only_furniture => Shape::Chrome,
+        (None, None) => return None,
+    };
+    let strong_time = time.is_some_and(|(a, b)| strong(&toks[a..=b]));
+    Some(HeaderShape { shape, author: author_range, time: time_range, explicit: explicit || spoken, strong_time })
+}
+
+fn tokens(text: &str, w: &PageWords) -> Option<Vec<Tok>> {
+    let mut out: Vec<Tok> = Vec::new();
+    let mut bracket = 0i32;
+    let mut pos = 0;
+    for raw in text.split(' ') {
+        let start = pos;
+        pos += raw.len() + 1;
+        if raw.is_empty() {
+            continue;
+        }
+        if out.len() >= MAX_HEADER_TOKENS {
+            return None;
+        }
+        let opens = raw.starts_with(['[', '(', '{']);
+        if opens {
+            bracket += 1;
+        }
+        let inside = bracket > 0;
+        if raw.ends_with([']', ')', '}']) || raw.ends_with("]:") || raw.ends_with("),") {
+            bracket = (bracket - 1).max(0);
+        }
+        // The token's core, without wrapping punctuation.
+        let lead = raw.len() - raw.trim_start_matches(['(', '[', '{', '"', '\'', '<', '*', '#']).len();
+        let core = raw[lead..].trim_end_matches([')', ']', '}', '"', '\'', ',', '.', ':', ';', '!', '?', '>', '*']);
+        let (cs, ce) = (start + lead, start + lead + core.len());
+        let class = if core.is_empty() || core.chars().all(|c| !c.is_alphanumeric()) {
+            Class::Sep
+        } else if inside {
+            Class::Flair
+        } else {
+            classify(core, raw, w, out.last().map(|t| t.class))
+        };
+        // Two clock parts: "10:31 PM".
+        if class == Class::Clock && out.last().is_some_and(|t| t.class == Class::Clock) && !core.contains(':') {
+            let last = out.last_mut().expect("previous token");
+            last.end = ce;
+            continue;
+        }
+        out.push(Tok { start: cs, end: ce.max(cs), class });
+    }
+    Some(out)
+}
+
+fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class {
+    if core.contains("://") || core.starts_with("www.") {
+        return Class::Url;
+    }
+    let lower = core.to_lowercase();
+    let b = core.as_bytes();
+    if is_number(core) {
+        if raw.starts_with('#') {
+            return Class::Num;
+        }
+        return match core.parse::<u32>() {
+            Ok(y) if (WEB_ERA..=2099).contains(&y) => Class::Year,
+            Ok(y) if (1000..WEB_ERA).contains(&y) && core.len() == 4 => Class::History,
+            _ => Class::Num,
+        };
+    }
+    if core.starts_with('\'') || raw.starts_with('\'') && core.len() == 2 && b.iter().all(u8::is_ascii_digit) {
+        return Class::Year;
+    }
+    if is_clock(core) {
+        return Class::Clock;
+    }
+    if matches!(lower.as_str(), "am" | "pm" | "a.m" | "p.m") && prev == Some(Class::Clock) {
+        return Class::Clock;
+    }
+    if w.zone.contains(lower.as_str()) && prev == Some(Class::Clock) {
+        return Class::Clock;
+    }
+    // A community, not a poster: `r/name`, `!name@instance`, `c/name`.
+    if (core.starts_with("r/") || core.starts_with("c/") || core.starts_with("/r/") || core.starts_with('!'))
+        && core.len() > 3
+    {
+        return Class::Flair;
+    }
+    if is_numeric_date(core) || month_date(core, w) {
+        return Class::Date;
+    }
+    if let Some(d) = ordinal(core) {
+        return if d <= 31 { Class::Num } else { Class::Word };
+    }
+    if w.is_month(core) {
+        return Class::Month;
+    }
+    if w.is_weekday(core) {
+        return Class::Weekday;
+    }
+    if glued_reltime(&lower, w) {
+        return Class::RelTime;
+    }
+    if w.ago.contains(lower.as_str()) {
+        return Class::Ago;
+    }
+    if w.tunit.contains(lower.as_str()) && prev.is_some_and(|p| matches!(p, Class::Num)) {
+        return Class::TUnit;
+    }
+    if w.unit.contains(lower.as_str()) && prev.is_some_and(|p| matches!(p, Class::Num)) {
+        return Class::Unit;
+    }
+    if w.anon.contains(lower.as_str()) {
+        return Class::Anon;
+    }
+    if w.intro.contains(lower.as_str()) {
+        return Class::Intro;
+    }
+    if w.verb.contains(lower.as_str()) {
+        return Class::Verb;
+    }
+    if w.header.contains(lower.as_str()) {
+        return Class::Hdr;
+    }
+    if w.chrome.contains(lower.as_str()) {
+        return Class::Chrome;
+    }
+    if w.ui.contains(lower.as_str()) {
+        return Class::Ui;
+    }
+    if is_marked_handle(core) {
+        return Class::Handle;
+    }
+    if is_weak_handle(core) {
+        return Class::WeakHandle;
+    }
+    let mut chars = core.chars();
+    let first = chars.next().unwrap_or(' ');
+    if first.is_uppercase() && chars.all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.')) {
+        return Class::Cap;
+    }
+    Class::Word
+}
+
+fn is_number(t: &str) -> bool {
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let t = t.strip_suffix(['k', 'K', 'm', 'M']).unwrap_or(t);
+    !t.is_empty()
+        && t.as_bytes()[0].is_ascii_digit()
+        && t.bytes().all(|c| c.is_ascii_digit() || c == b',' || c == b'.')
+        && !t.ends_with(['.', ','])
+}
+
+fn is_clock(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    let t = lower.trim_end_matches("am").trim_end_matches("pm");
+    let mut parts = t.split(':');
+    let (Some(h), Some(m)) = (parts.next(), parts.next()) else { return false };
+    let rest: Vec<&str> = parts.collect();
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
+    digits(h, 1..=2) && digits(m, 2..=2) && rest.len() <= 1 && rest.iter().all(|s| digits(s, 2..=2))
+}
+
+/// `17-12-2007`, `2020-10-16`, `11.10.2019`, `3/12/21`, `2021-03-12T10:00`.
+fn is_numeric_date(t: &str) -> bool {
+    let t = t.split('T').next().unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '.', '/']).collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|c| c.is_ascii_digit()))
+        && (parts[0].len() == 4 || parts[2].len() >= 2)
+        && parts[1].len() <= 2
+}
+
+/// `26-Feb-04`, `13-Jun-2007`, `Feb-26-2004`: a date with its month's name between the numbers.
+fn month_date(t: &str, w: &PageWords) -> bool {
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    if parts.len() != 3 {
+        return false;
+    }
+    let num = |p: &str| (1..=4).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
+    let month = |p: &str| {
+        let mut c = p.chars();
+        let cap: String =
+            c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()).unwrap_or_default();
+        w.is_month(&cap)
+    };
+    (num(parts[0]) && month(parts[1]) && num(parts[2])) || (month(parts[0]) && num(parts[1]) && num(parts[2]))
+}
+
+fn ordinal(t: &str) -> Option<u32> {
+    let lower = t.to_ascii_lowercase();
+    let n = lower
+        .strip_suffix("st")
+        .or(lower.strip_suffix("nd"))
+        .or(lower.strip_suffix("rd"))
+        .or(lower.strip_suffix("th"))?;
+    if n.is_empty() || n.len() > 2 || !n.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// `3h`, `5d`, `2yr`, `10mo`, `3w`, `1y`.
+fn glued_reltime(lower: &str, w: &PageWords) -> bool {
+    let digits = lower.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && digits <= 3 && digits < lower.len() && w.tunit.contains(&lower[digits..])
+}
+
+/// `u/name`, `@name`, `name@instance.tld`, `!community@instance`.
+fn is_marked_handle(t: &str) -> bool {
+    let ok =
+        |s: &str| (2..=40).contains(&s.len()) && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if let Some(rest) = t.strip_prefix("u/").or(t.strip_prefix("/u/")).or(t.strip_prefix('@')) {
+        return ok(rest);
+    }
+    if let Some((user, host)) = t.trim_start_matches('!').split_once('@') {
+        return ok(user) && host.contains('.') && ok(host) && !host.ends_with('.');
+    }
+    false
+}
+
+/// A token shaped like a user name: letters with `_`, letters mixed with digits, or capitals inside
+/// ("LeninKobaMao"), 3 to 40 characters.
+fn is_weak_handle(t: &str) -> bool {
+    let n = t.chars().count();
+    if !(3..=40).contains(&n) || !t.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return false;
+    }
+    if !t.chars().next().is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let inner_cap = t.chars().zip(t.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase());
+    letters >= 2 && (t.contains('_') || digits > 0 || inner_cap)
+}
+
+/// The tokens of the line's time: a relative time ("3 hours ago", "5d", "yesterday") or an absolute one (a
+/// numeric date, a clock time, a month with a day). A month with only a year ("October 1917") is a heading's
+/// date, not a post's time.
+fn time_span(toks: &[Tok]) -> Option<(usize, usize)> {
+    use Class::*;
+    let n = toks.len();
+    let mut anchors: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let c = toks[i].class;
+        let prev = i.checked_sub(1).map(|j| toks[j].class);
+        let next = toks.get(i + 1).map(|t| t.class);
+        let is_time = match c {
+            Date | Clock | RelTime | Ago => true,
+            TUnit => prev == Some(Num),
+            Month => matches!(prev, Some(Num)) || matches!(next, Some(Num)),
+            _ => false,
+        };
+        if is_time {
+            anchors.push(i);
+        }
+    }
+    let (&first, &last) = (anchors.first()?, anchors.last()?);
+    // Widen over the parts a time is written with: numbers, years, weekdays, months, "at", ",", units.
+    let part = |c: Class| matches!(c, Num | Year | Weekday | Month | TUnit | Ago | Clock | Date | RelTime);
+    let mut a = first;
+    while a > 0 && (part(toks[a - 1].class) || toks[a - 1].class == Weekday) {
+        a -= 1;
+    }
+    let mut b = last;
+    while b + 1 < n && part(toks[b + 1].class) {
+        b += 1;
+    }
+    Some((a, b))
+}
+
+/// A token of a time ("said 3 hours ago").
+fn in_time_any(t: &Tok) -> bool {
+    matches!(
+        t.class,
+        Class::Num
+            | Class::Year
+            | Class::Clock
+            | Class::Date
+            | Class::Month
+            | Class::Weekday
+            | Class::RelTime
+            | Class::Ago
+            | Class::TUnit
+    )
+}
+
+/// The author: a marked handle; else the name after an introducing word that opens the line ("by X",
+/// "Posted by X", "Postby X"); else the name before a header verb ("X said..."); else a name-like run at the
+/// start of the line (1 to 3 tokens).
+fn author_span(
+    toks: &[Tok],
+    in_time: &dyn Fn(usize) -> bool,
+    stop: &dyn Fn(&Tok) -> bool,
+) -> Option<(usize, usize, Mark)> {
+    use Class::*;
+    if let Some(i) = toks.iter().position(|t| t.class == Handle) {
+        return Some((i, i, Mark::Handle));
+    }
+    let name = |c: Class| matches!(c, Cap | WeakHandle | Anon);
+    let furniture = |c: Class| matches!(c, Sep | Hdr | Chrome | Ui | Unit | Num | Flair);
+    // After an introducing word, with only furniture before it: "by X", "Posted by X", "From: X".
+    if let Some(i) = toks.iter().position(|t| t.class == Intro) {
+        let opens = toks[..i].iter().enumerate().all(|(k, t)| furniture(t.class) || in_time(k));
+        if opens && i + 1 < toks.len() && matches!(toks[i + 1].class, Cap | WeakHandle | Anon | Word) && !in_time(i + 1)
+        {
+            let mut j = i + 1;
+            while j + 1 < toks.len() && j + 1 < i + 4 && name(toks[j + 1].class) && !in_time(j + 1) {
+                j += 1;
+            }
+            return Some((i + 1, j, Mark::Intro));
+        }
+    }
+    // Before a header verb: "X said...", "Anonymous Andrew Sutton said...". A line that is only a name and the
+    // verb may spell the name in lower case ("lovable liberal said...").
+    if let Some(i) = toks.iter().position(|t| t.class == Verb) {
+        let ends = toks[i + 1..].iter().all(|t| matches!(t.class, Sep | Flair) || in_time_any(t));
+        let name_here = |t: &Tok| name(t.class) || (ends && t.class == Word && !stop(t));
+        let mut a = i;
+        while a > 0 && i - a < 3 && name_here(&toks[a - 1]) && !in_time(a - 1) {
+            a -= 1;
+        }
+        let opens = toks[..a].iter().all(|t| furniture(t.class));
+        if a < i && opens {
+            return Some((a, i - 1, Mark::Verb));
+        }
+    }
+    // A leading name-like run (bullets, counters and chrome before it). A line that is nothing but the name
+    // may spell it in lower case ("peaccenicked", "new democracy").
+    let start = toks.iter().position(|t| !matches!(t.class, Sep | Chrome | Ui | Hdr | Num | Flair))?;
+    // (all in lower case: "Lenin memorial reopens" is a title)
+    let rest_is_name = toks[start..].len() <= 3
+        && toks[start..].iter().all(|t| matches!(t.class, WeakHandle | Word | Sep | Flair) && !stop(t));
+    let name_here = |c: Class| name(c) || (rest_is_name && c == Word);
+    if !name_here(toks[start].class) || in_time(start) {
+        return None;
+    }
+    let mut j = start;
+    while j + 1 < toks.len() && j + 1 < start + 3 && name_here(toks[j + 1].class) && !in_time(j + 1) {
+        j += 1;
+    }
+    Some((start, j, Mark::None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    fn words() -> PageWords {
+        Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page
+    }
+
+    fn show(t: &str) -> Option<(Shape, Option<&str>, Option<&str>)> {
+        let w = words();
+        read(t, &w).map(|h| (h.shape, h.author.map(|(a, b)| &t[a..b]), h.time.map(|(a, b)| &t[a..b])))
+    }
+
+    #[test]
+    fn header_shapes_of_many_engines() {
+        assert_eq!(
+            show("u/flyingcomrade · 3 yr. ago"),
+            Some((Shape::Header, Some("u/flyingcomrade"), Some("3 yr. ago")))
+        );
+        assert_eq!(show("17-12-2007, 23:16"), Some((Shape::Time, None, Some("17-12-2007, 23:16"))));
+        assert_eq!(show("Eureka Australis"), Some((Shape::Handle, Some("Eureka Australis"), None)));
+        assert_eq!(show("• tovarish@lemmygrad.ml"), Some((Shape::Header, Some("tovarish@lemmygrad.ml"), None)));
+        assert_eq!(show("5 days ago"), Some((Shape::Time, None, Some("5 days ago"))));
+        assert_eq!(
+            show("Postby Zinoviev_42 » Tue Jan 01, 2019 10:31 pm").map(|s| (s.0, s.1)),
+            Some((Shape::Header, Some("Zinoviev_42")))
+        );
+        assert_eq!(
+            show("Posted By: Stilly River Sage").map(|s| (s.0, s.1)),
+            Some((Shape::Header, Some("Stilly River Sage")))
+        );
+        assert_eq!(
+            show("Anonymous Andrew Sutton said...").map(|s| (s.0, s.1)),
+            Some((Shape::Header, Some("Anonymous Andrew Sutton")))
+        );
+        assert_eq!(
+            show("u/name Flair words Oct 03 '21 edited").map(|s| (s.0, s.1)),
+            Some((Shape::Header, Some("u/name")))
+        );
+        assert_eq!(show("October 16, 2020 at 10:31 PM").map(|s| s.0), Some(Shape::Time));
+        assert_eq!(show("12 points").map(|s| s.0), Some(Shape::Chrome));
+        assert_eq!(show("arrow-up").map(|s| s.0), Some(Shape::Chrome));
+    }
+
+    #[test]
+    fn prose_headings_and_dates_of_history_are_not_headers() {
+        assert_eq!(show("The revolution was betrayed by the bureaucracy."), None);
+        assert_eq!(show("October 1917"), None);
+        assert_eq!(show("Trotsky was exiled in 1929 to Alma-Ata"), None);
+        assert_eq!(show("Why the Opposition lost"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Scores the cleaner and the segmenter on the labelled corpus (`raw/` with `raw/MANIFEST.tsv`, gold in
+//! `tests/fixtures/corpus/` and the seed set's `tests/fixtures/gold-*.tsv`), per split and page style, and prints
+//! them. A test without the libtest harness, so that `cargo test` always shows the table.
+//!
+//! Asserted on the `test` split (pages no rule or threshold was written from): the floors below, which hold the
+//! measured level so that a change cannot lose it unnoticed. Also asserted: the committed line classifier
+//! (`gazetteer/line-model.tsv`) is what `marginalia train lines` makes from the `dev` split today.
+
+use marginalia::eval::{evaluate, LabelledCorpus};
+use marginalia::pipeline::Data;
+use marginalia::rules::Rules;
+use std::path::PathBuf;
+
+/// (measure, floor on the test split, the target the project aims at).
+const FLOORS: [(&str, f64, f64); 4] = [
+    ("boilerplate recall", 0.55, 0.90),
+    ("content kept", 0.95, 0.99),
+    ("metadata handled", 0.72, 0.90),
+    ("posts right", 0.65, 0.90),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus() -> LabelledCorpus {
+    let f = |p: &str| root().join(p);
+    LabelledCorpus::load(
+        &f("raw"),
+        &[f("tests/fixtures/corpus/lines.tsv"), f("tests/fixtures/gold-lines.tsv")],
+        &[f("tests/fixtures/corpus/posts.tsv"), f("tests/fixtures/gold-posts.tsv")],
+    )
+    .expect("corpus and gold load")
+}
+
+fn main() {
+    let mut failed = Vec::new();
+    let corpus = corpus();
+
+    // Every raw file is labelled, every labelled file is in raw/.
+    let manifest = marginalia::manifest::Manifest::load_dir(&root().join("raw")).unwrap().unwrap();
+    let unlabelled: Vec<&str> = manifest
+        .entries()
+        .into_iter()
+        .filter(|e| !corpus.docs.iter().any(|d| d.entry.file == e.file))
+        .map(|e| e.file.as_str())
+        .collect();
+    if !unlabelled.is_empty() {
+        failed.push(format!("raw files without gold line labels: {unlabelled:?}"));
+    }
+
+    let data = Data::load(&root().join("gazetteer")).expect("gazetteer loads");
+    let ev = evaluate(&corpus, &data).expect("documents read");
+    println!("\ncleaning and thread structure on the labelled corpus (kinds inferred, as for unlisted files):");
+    print!("{}", ev.table());
+    println!("disagreements on the dev split:");
+    for e in ev.errors("dev") {
+        println!("  {e}");
+    }
+    let t = ev.total("test");
+    let got = [t.boilerplate_recall(), t.content_kept(), t.meta_handled(), t.posts_right()];
+    for ((name, floor, target), v) in FLOORS.iter().zip(got) {
+        let status = if v >= *floor { "ok" } else { "BELOW FLOOR" };
+        println!("test split {name}: {v:.3} (floor {floor:.2}, target {target:.2}) {status}");
+        if v < *floor {
+            failed.push(format!("test split {name} {v:.3} < {floor:.2}"));
+        }
+    }
+
+    // The committed model is the one the dev split gives.
+    let rules = Rules::load_base(&root().join("gazetteer")).unwrap();
+    let trained = marginalia::learn::train_lines(&corpus, &rules, Default::default()).unwrap();
+    let committed = std::fs::read_to_string(root().join("gazetteer/line-model.tsv")).unwrap();
+    if trained.model.to_tsv(&trained.summary) != committed {
+        failed.push("gazetteer/line-model.tsv is stale: run `cargo run --release -- train lines`".into());
+    }
+
+    if failed.is_empty() {
+        println!("corpus: ok");
+    } else {
+        for f in &failed {
+            println!("corpus: FAILED: {f}");
+        }
+        std::process::exit(1);
+    }
+}
