@@ -207,12 +207,13 @@ pub fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// A handle as the gold set and the output may each write it: lowercase, without `u/` or `@`, without flair
-/// in brackets.
+/// A handle as the gold set and the output may each write it: NFKC (the output is normalised), lowercase,
+/// without `u/` or `@`, without flair in brackets.
 fn handle_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
     let mut depth = 0;
-    for c in s.chars() {
+    for c in s.nfkc() {
         match c {
             '[' | '(' => depth += 1,
             ']' | ')' => depth -= 1,

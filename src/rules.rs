@@ -115,6 +115,7 @@ pub struct PageWords {
     pub anon: HashSet<String>,
     pub reader: HashSet<String>,
     pub zone: HashSet<String>,
+    pub quoting: HashSet<String>,
     /// The function words of `stopwords.txt`: never a lower-case name.
     pub stop: HashSet<String>,
     months: HashSet<String>,
@@ -122,8 +123,8 @@ pub struct PageWords {
 }
 
 impl PageWords {
-    pub const KINDS: [&'static str; 11] =
-        ["chrome", "ui", "header", "intro", "verb", "unit", "ago", "tunit", "anon", "reader", "zone"];
+    pub const KINDS: [&'static str; 12] =
+        ["chrome", "ui", "header", "intro", "verb", "unit", "ago", "tunit", "anon", "reader", "zone", "quoting"];
 
     pub fn parse(name: &str, text: &str, cal_name: &str, cal_text: &str) -> Result<PageWords, ConfigError> {
         let mut w = PageWords::default();
@@ -149,6 +150,7 @@ impl PageWords {
                 "anon" => &mut w.anon,
                 "reader" => &mut w.reader,
                 "zone" => &mut w.zone,
+                "quoting" => &mut w.quoting,
                 k => return Err(err(format!("unknown kind {k:?} (expected one of {:?})", Self::KINDS))),
             };
             if !seen.insert((cols[0], word)) {

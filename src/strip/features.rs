@@ -68,9 +68,11 @@ pub const NAMES: [&str; NF] = [
     "before-first-prose",
     "after-last-prose",
     "prose-distance",
+    "short-outside-prose",
+    "short-title-case",
 ];
 
-pub const NF: usize = 53;
+pub const NF: usize = 55;
 
 pub type Vector = [f32; NF];
 
@@ -330,6 +332,11 @@ impl<'a> Context<'a> {
         v[50] = b(self.prose_span.is_none_or(|(f, _)| i < f));
         v[51] = b(self.prose_span.is_none_or(|(_, l)| i > l));
         v[52] = (1.0 + self.prose_distance[i].min(64) as f32).log2();
+        // Two conjunctions the linear model cannot form itself: a short unpunctuated line outside the prose
+        // (menus, sidebars, related links), and a short line of capitalised words (link titles, names).
+        let short_open = self.words[i] <= 6 && !ends_sentence(t);
+        v[53] = b(short_open && (v[50] > 0.0 || v[51] > 0.0));
+        v[54] = b(self.words[i] <= 8 && caps / w >= 0.6 && !ends_sentence(t));
         v
     }
 }

@@ -37,6 +37,8 @@ pub struct HeaderShape {
     /// The time is one only a post has: relative, with a clock, a numeric date, or a day, month and year of
     /// the web era ("June 22" alone may be a heading).
     pub strong_time: bool,
+    /// A quote's header ("Quote: from X on ...", "Originally Posted by X"), not a post's.
+    pub quoting: bool,
 }
 
 /// How a header's author is shown.
@@ -81,6 +83,8 @@ enum Class {
     Intro,
     /// "said", "wrote": the author precedes.
     Verb,
+    /// "Quote", "Originally": the header heads a quote.
+    Quoting,
     Unit,
     Chrome,
     /// An ordinary word that is also a button ("Share", "More"): furniture only in a line of furniture.
@@ -131,6 +135,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
                 time: None,
                 explicit: true,
                 strong_time: false,
+                quoting: false,
             });
         }
         return None;
@@ -151,7 +156,9 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
                 Class::Ago | Class::TUnit | Class::Month | Class::Num | Class::Year | Class::RelTime | Class::Clock
             )
         });
-        if !time_end {
+        // A name may end in an initial ("Konstantin T.").
+        let initial = toks.last().is_some_and(|t| t.class == Class::Cap && t.end - t.start == 1);
+        if !time_end && !initial {
             return None;
         }
     }
@@ -185,7 +192,17 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         0
     };
     let only_furniture = toks.iter().all(|t| {
-        matches!(t.class, Class::Num | Class::Unit | Class::Chrome | Class::Ui | Class::Sep | Class::Hdr | Class::Flair)
+        matches!(
+            t.class,
+            Class::Num
+                | Class::Unit
+                | Class::Chrome
+                | Class::Ui
+                | Class::Sep
+                | Class::Hdr
+                | Class::Quoting
+                | Class::Flair
+        )
     });
     if others > allowance && !(author.is_none() && time.is_none() && only_furniture) {
         return None;
@@ -213,7 +230,15 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         (None, None) => return None,
     };
     let strong_time = time.is_some_and(|(a, b)| strong(&toks[a..=b]));
-    Some(HeaderShape { shape, author: author_range, time: time_range, explicit: explicit || spoken, strong_time })
+    let quoting = toks.iter().any(|t| t.class == Class::Quoting);
+    Some(HeaderShape {
+        shape,
+        author: author_range,
+        time: time_range,
+        explicit: explicit || spoken,
+        strong_time,
+        quoting,
+    })
 }
 
 fn tokens(text: &str, w: &PageWords) -> Option<Vec<Tok>> {
@@ -320,6 +345,9 @@ fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class 
     if w.anon.contains(lower.as_str()) {
         return Class::Anon;
     }
+    if w.quoting.contains(lower.as_str()) {
+        return Class::Quoting;
+    }
     if w.intro.contains(lower.as_str()) {
         return Class::Intro;
     }
@@ -419,7 +447,8 @@ fn is_marked_handle(t: &str) -> bool {
     let ok =
         |s: &str| (2..=40).contains(&s.len()) && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if let Some(rest) = t.strip_prefix("u/").or(t.strip_prefix("/u/")).or(t.strip_prefix('@')) {
-        return ok(rest);
+        // `u/[deleted]`: an account that is gone.
+        return ok(rest.trim_matches(['[', ']']));
     }
     if let Some((user, host)) = t.trim_start_matches('!').split_once('@') {
         return ok(user) && host.contains('.') && ok(host) && !host.ends_with('.');
@@ -507,7 +536,7 @@ fn author_span(
         return Some((i, i, Mark::Handle));
     }
     let name = |c: Class| matches!(c, Cap | WeakHandle | Anon);
-    let furniture = |c: Class| matches!(c, Sep | Hdr | Chrome | Ui | Unit | Num | Flair);
+    let furniture = |c: Class| matches!(c, Sep | Hdr | Quoting | Chrome | Ui | Unit | Num | Flair);
     // After an introducing word, with only furniture before it: "by X", "Posted by X", "From: X".
     if let Some(i) = toks.iter().position(|t| t.class == Intro) {
         let opens = toks[..i].iter().enumerate().all(|(k, t)| furniture(t.class) || in_time(k));
@@ -536,7 +565,7 @@ fn author_span(
     }
     // A leading name-like run (bullets, counters and chrome before it). A line that is nothing but the name
     // may spell it in lower case ("peaccenicked", "new democracy").
-    let start = toks.iter().position(|t| !matches!(t.class, Sep | Chrome | Ui | Hdr | Num | Flair))?;
+    let start = toks.iter().position(|t| !matches!(t.class, Sep | Chrome | Ui | Hdr | Quoting | Num | Flair))?;
     // (all in lower case: "Lenin memorial reopens" is a title)
     let rest_is_name = toks[start..].len() <= 3
         && toks[start..].iter().all(|t| matches!(t.class, WeakHandle | Word | Sep | Flair) && !stop(t));

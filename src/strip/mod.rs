@@ -456,7 +456,17 @@ impl Draft {
                 self.nb
                     .iter()
                     .filter(|&i| self.cls[i].is_none())
-                    .map(|i| match model.predict(&ctx.vector(i)) {
+                    .map(|i| {
+                        // Metadata is who and when: a line with no header part (a handle, a time, header words)
+                        // is kept or removed, never made metadata.
+                        let allowed: &[LineLabel] = if self.shapes[i].is_some() {
+                            &model::CLASSES
+                        } else {
+                            &[LineLabel::Content, LineLabel::Boilerplate]
+                        };
+                        (i, model.predict_among(&ctx.vector(i), allowed))
+                    })
+                    .map(|(i, label)| match label {
                         // A kept line is a heading where the heading evidence says so.
                         LineLabel::Content if self.heading[i] => (i, LineClass::new(LineLabel::Heading, "heading")),
                         label => (i, self.model_class(i, label, lines)),
@@ -476,6 +486,7 @@ impl Draft {
         }
         if rules.model.is_some() {
             chrome_runs(lines, &words, &nb, &mut cls);
+            keep_post_text(lines, &self.shapes, &nb, &mut cls);
         }
 
         let mut classes: Vec<LineClass> =
@@ -526,6 +537,27 @@ fn chrome_runs(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Op
         }
         if !changed {
             break;
+        }
+    }
+}
+
+/// A post header starts a post, and a post has text: where the classifier removed every line between two post
+/// headers (or after the last one), the lines it removed that are not header-shaped are kept after all.
+fn keep_post_text(lines: &[NormLine], shapes: &[Option<HeaderShape>], nb: &NonBlank, cls: &mut [Option<LineClass>]) {
+    let is_header = |c: &Option<LineClass>| c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::CommentHeader));
+    let headers: Vec<usize> = (0..lines.len()).filter(|&i| is_header(&cls[i])).collect();
+    for (k, &h) in headers.iter().enumerate() {
+        let end = headers.get(k + 1).copied().unwrap_or(lines.len());
+        let body: Vec<usize> = nb.iter().filter(|&i| i > h && i < end).collect();
+        let has_text = body.iter().any(|&i| cls[i].as_ref().is_none_or(|c| c.label.is_kept()));
+        if has_text {
+            continue;
+        }
+        for i in body {
+            let by_model = cls[i].as_ref().is_some_and(|c| c.rule == "line-model" || c.rule == "chrome-run");
+            if by_model && shapes[i].is_none() {
+                cls[i] = None;
+            }
         }
     }
 }
@@ -612,7 +644,13 @@ fn header_pass(
             }
             Shape::Header => {
                 let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
-                c.role = LineRole::Rule(if h.author.is_some() { Role::CommentHeader } else { Role::Posted });
+                c.role = LineRole::Rule(if h.quoting {
+                    Role::QuoteHeader
+                } else if h.author.is_some() {
+                    Role::CommentHeader
+                } else {
+                    Role::Posted
+                });
                 c.author = part(h, i);
                 c.time = time(h, i);
                 c

@@ -45,14 +45,19 @@ impl LineModel {
     }
 
     pub fn predict(&self, x: &Vector) -> LineLabel {
+        self.predict_among(x, &CLASSES)
+    }
+
+    /// The best-scoring class among `allowed`.
+    pub fn predict_among(&self, x: &Vector, allowed: &[LineLabel]) -> LineLabel {
         let z = self.scores(x);
-        let mut best = 0;
-        for k in 1..NC {
-            if z[k] > z[best] {
-                best = k;
+        let mut best: Option<usize> = None;
+        for k in 0..NC {
+            if allowed.contains(&CLASSES[k]) && best.is_none_or(|b| z[k] > z[b]) {
+                best = Some(k);
             }
         }
-        CLASSES[best]
+        CLASSES[best.unwrap_or(0)]
     }
 
     pub fn parse(name: &str, text: &str) -> Result<LineModel, ConfigError> {
@@ -160,7 +165,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { steps: 3000, rate: 1.0, l2: 1e-3, keep: 0.995, folds: 5 }
+        Settings { steps: 3000, rate: 1.0, l2: 1e-3, keep: 0.99, folds: 5 }
     }
 }
 
