@@ -72,7 +72,7 @@ repeat_file() {
 FACTORS=(2 3 4 5 6) # quarters of the mean size
 raw_digest=$(find raw -maxdepth 1 -type f \( -name '*.txt' -o -name MANIFEST.tsv \) | LC_ALL=C sort | xargs cat |
     sha256sum | cut -c1-16)
-corpus_key="v1 mb=$BENCH_MB docs=$BENCH_DOCS raw=$raw_digest"
+corpus_key="v2 mb=$BENCH_MB docs=$BENCH_DOCS raw=$raw_digest"
 
 if [[ -f $STAMP && -d $CORPUS ]] && [[ $(sed -n 1p "$STAMP") == "$corpus_key" ]] &&
     [[ $(sed -n 2p "$STAMP") == "$(corpus_bytes)" ]]; then
@@ -92,7 +92,7 @@ else
         sumf=$((sumf + FACTORS[(k / ${#RAWS[@]}) % ${#FACTORS[@]}]))
     done
     manifest=$CORPUS/MANIFEST.tsv
-    printf 'file\tseed\tsha256\tkind\ttitle\n' >"$manifest"
+    printf 'file\turl\tquery\tretrieved\tstyle\tkind\ttitle\tsplit\tsha256\tseed\n' >"$manifest"
     for ((k = 0; k < BENCH_DOCS; k++)); do
         raw=${RAWS[k % ${#RAWS[@]}]}
         name=$(basename "$raw")
@@ -103,11 +103,11 @@ else
         copies=$(((target + usize - 1) / usize))
         doc=$(printf '%03d-%s' "$k" "$name")
         repeat_file "$unit" "$copies" "$CORPUS/$doc"
-        # Carry the raw file's manifest row (seed, kind, title) with the document's own sha256.
+        # Carry the raw file's manifest row (url, style, kind, title, split, seed...) with the document's own sha256.
         if [[ -f raw/MANIFEST.tsv ]]; then
             sum=$(sha256sum "$CORPUS/$doc" | cut -d' ' -f1)
             awk -F'\t' -v OFS='\t' -v f="$name" -v d="$doc" -v s="$sum" \
-                'NR > 1 && $1 == f { print d, $2, s, $4, $5 }' raw/MANIFEST.tsv >>"$manifest"
+                '$1 == f { print d, $2, $3, $4, $5, $6, $7, $8, s, $10 }' raw/MANIFEST.tsv >>"$manifest"
         fi
     done
     rm -rf "$units"

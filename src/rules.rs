@@ -9,7 +9,8 @@
 
 use crate::error::ConfigError;
 use regex::{Regex, RegexSet, RegexSetBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 /// Lines longer than this are never boilerplate candidates for pattern rules (keeps huge lines linear and cheap).
@@ -100,35 +101,72 @@ pub struct Rules {
     pub model: Option<crate::strip::model::LineModel>,
 }
 
-/// The vocabulary of web-page furniture: `page-words.tsv`'s word families, and the calendar's month and weekday
-/// names. Words are lowercase.
+/// The vocabulary of web-page furniture: `page-words.tsv`'s word families, the calendar's month and weekday
+/// names and the stopwords, as one table from a lowercase word to the families it is in (a bit set: one lookup
+/// per token answers every question the header reader and the line features ask).
 #[derive(Debug, Default)]
 pub struct PageWords {
-    pub chrome: HashSet<String>,
-    pub ui: HashSet<String>,
-    pub header: HashSet<String>,
-    pub intro: HashSet<String>,
-    pub verb: HashSet<String>,
-    pub unit: HashSet<String>,
-    pub ago: HashSet<String>,
-    pub tunit: HashSet<String>,
-    pub anon: HashSet<String>,
-    pub reader: HashSet<String>,
-    pub zone: HashSet<String>,
-    pub quoting: HashSet<String>,
-    /// The function words of `stopwords.txt`: never a lower-case name.
-    pub stop: HashSet<String>,
-    months: HashSet<String>,
-    weekdays: HashSet<String>,
+    kinds: HashMap<String, u16, BuildHasherDefault<FxHasher>>,
+}
+
+/// The families of [`PageWords`], as bits.
+pub mod page_kind {
+    pub const CHROME: u16 = 1;
+    pub const UI: u16 = 1 << 1;
+    pub const HEADER: u16 = 1 << 2;
+    pub const INTRO: u16 = 1 << 3;
+    pub const VERB: u16 = 1 << 4;
+    pub const UNIT: u16 = 1 << 5;
+    pub const AGO: u16 = 1 << 6;
+    pub const TUNIT: u16 = 1 << 7;
+    pub const ANON: u16 = 1 << 8;
+    pub const READER: u16 = 1 << 9;
+    pub const ZONE: u16 = 1 << 10;
+    pub const QUOTING: u16 = 1 << 11;
+    pub const MONTH: u16 = 1 << 12;
+    pub const WEEKDAY: u16 = 1 << 13;
+    pub const STOP: u16 = 1 << 14;
+    /// The families page-words.tsv may give, by name.
+    pub const NAMES: [(&str, u16); 12] = [
+        ("chrome", CHROME),
+        ("ui", UI),
+        ("header", HEADER),
+        ("intro", INTRO),
+        ("verb", VERB),
+        ("unit", UNIT),
+        ("ago", AGO),
+        ("tunit", TUNIT),
+        ("anon", ANON),
+        ("reader", READER),
+        ("zone", ZONE),
+        ("quoting", QUOTING),
+    ];
+}
+
+/// A fast, deterministic hasher for short word keys (FxHash: multiply and rotate), where SipHash's resistance to
+/// chosen keys buys nothing: the keys are the gazetteer's own words.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 impl PageWords {
-    pub const KINDS: [&'static str; 12] =
-        ["chrome", "ui", "header", "intro", "verb", "unit", "ago", "tunit", "anon", "reader", "zone", "quoting"];
-
     pub fn parse(name: &str, text: &str, cal_name: &str, cal_text: &str) -> Result<PageWords, ConfigError> {
         let mut w = PageWords::default();
-        let mut seen = HashSet::new();
         for (ln, cols) in crate::tsv::rows(name, text, &["kind", "word"])? {
             let err = |m: String| ConfigError::new(name, Some(ln), m);
             if cols.len() != 2 {
@@ -138,48 +176,61 @@ impl PageWords {
             if word.is_empty() || word.contains(char::is_whitespace) || word.chars().any(char::is_uppercase) {
                 return Err(err(format!("{word:?}: one lowercase word without spaces")));
             }
-            let set = match cols[0] {
-                "chrome" => &mut w.chrome,
-                "ui" => &mut w.ui,
-                "header" => &mut w.header,
-                "intro" => &mut w.intro,
-                "verb" => &mut w.verb,
-                "unit" => &mut w.unit,
-                "ago" => &mut w.ago,
-                "tunit" => &mut w.tunit,
-                "anon" => &mut w.anon,
-                "reader" => &mut w.reader,
-                "zone" => &mut w.zone,
-                "quoting" => &mut w.quoting,
-                k => return Err(err(format!("unknown kind {k:?} (expected one of {:?})", Self::KINDS))),
-            };
-            if !seen.insert((cols[0], word)) {
+            let names: Vec<&str> = page_kind::NAMES.iter().map(|(n, _)| *n).collect();
+            let bit = page_kind::NAMES
+                .iter()
+                .find(|(n, _)| *n == cols[0])
+                .map(|(_, b)| *b)
+                .ok_or_else(|| err(format!("unknown kind {:?} (expected one of {names:?})", cols[0])))?;
+            let e = w.kinds.entry(word.to_owned()).or_insert(0);
+            if *e & bit != 0 {
                 return Err(err(format!("{word:?} listed twice as {}", cols[0])));
             }
-            set.insert(word.to_owned());
+            *e |= bit;
         }
         for (_, cols) in crate::tsv::rows(cal_name, cal_text, &["kind", "word", "value"])? {
-            match cols.first() {
-                Some(&"month") => w.months.insert(cols[1].trim_end_matches('.').to_lowercase()),
-                Some(&"weekday") => w.weekdays.insert(cols[1].trim_end_matches('.').to_lowercase()),
-                _ => false,
+            let bit = match cols.first() {
+                Some(&"month") => page_kind::MONTH,
+                Some(&"weekday") => page_kind::WEEKDAY,
+                _ => continue,
             };
+            if let Some(word) = cols.get(1) {
+                *w.kinds.entry(word.trim_end_matches('.').to_lowercase()).or_insert(0) |= bit;
+            }
         }
         Ok(w)
     }
 
+    fn add_stopwords<'a>(&mut self, words: impl Iterator<Item = &'a String>) {
+        for s in words {
+            *self.kinds.entry(s.clone()).or_insert(0) |= page_kind::STOP;
+        }
+    }
+
+    /// The families a lowercase word is in (0 for none).
+    pub fn kinds(&self, lower: &str) -> u16 {
+        self.kinds.get(lower).copied().unwrap_or(0)
+    }
+
+    /// Is the lowercase word in any of the families `mask`?
+    pub fn is(&self, lower: &str, mask: u16) -> bool {
+        self.kinds(lower) & mask != 0
+    }
+
     /// A month name or abbreviation, capitalised or all capitals ("Oct", "OCTOBER"; not "may").
     pub fn is_month(&self, t: &str) -> bool {
-        t.chars().next().is_some_and(char::is_uppercase) && self.months.contains(t.to_lowercase().as_str())
+        t.chars().next().is_some_and(char::is_uppercase)
+            && crate::strip::with_lower(t, |l| self.is(l, page_kind::MONTH))
     }
 
     pub fn is_weekday(&self, t: &str) -> bool {
-        t.chars().next().is_some_and(char::is_uppercase) && self.weekdays.contains(t.to_lowercase().as_str())
+        t.chars().next().is_some_and(char::is_uppercase)
+            && crate::strip::with_lower(t, |l| self.is(l, page_kind::WEEKDAY))
     }
 
     /// A furniture word (page-words.tsv `chrome` or `ui`), lowercase.
     pub fn is_chrome(&self, lower: &str) -> bool {
-        self.chrome.contains(lower) || self.ui.contains(lower)
+        self.is(lower, page_kind::CHROME | page_kind::UI)
     }
 }
 
@@ -213,7 +264,8 @@ impl Rules {
         let (pw_name, pw_text) = read("page-words.tsv")?;
         let (cal_name, cal_text) = read("calendar.tsv")?;
         rules.page = PageWords::parse(&pw_name, &pw_text, &cal_name, &cal_text)?;
-        rules.page.stop = rules.stopwords.clone();
+        let stop = rules.stopwords.clone();
+        rules.page.add_stopwords(stop.iter());
         Ok(rules)
     }
 

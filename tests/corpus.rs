@@ -10,6 +10,7 @@ use marginalia::eval::{evaluate, LabelledCorpus};
 use marginalia::pipeline::Data;
 use marginalia::rules::Rules;
 use std::path::PathBuf;
+use std::process::Command;
 
 /// (measure, floor on the test split, the target the project aims at).
 const FLOORS: [(&str, f64, f64); 4] = [
@@ -21,6 +22,32 @@ const FLOORS: [(&str, f64, f64); 4] = [
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run `bench/justext_baseline.py` with `MARGINALIA_PYTHON`, or with the repository's own environment made by
+/// `bench/setup-python.sh` on first use; its JSON: per split, boilerplate recall and content kept.
+fn justext_baseline() -> Result<serde_json::Value, String> {
+    let python = match std::env::var_os("MARGINALIA_PYTHON") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let out = Command::new("bash")
+                .arg(root().join("bench/setup-python.sh"))
+                .output()
+                .map_err(|e| format!("cannot run bench/setup-python.sh: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("bench/setup-python.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
+            }
+            root().join(".venv/bin/python")
+        }
+    };
+    let out = Command::new(&python)
+        .arg(root().join("bench/justext_baseline.py"))
+        .output()
+        .map_err(|e| format!("{}: {e}", python.display()))?;
+    if !out.status.success() {
+        return Err(format!("bench/justext_baseline.py: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("bench/justext_baseline.py printed no JSON ({e})"))
 }
 
 fn corpus() -> LabelledCorpus {
@@ -65,6 +92,31 @@ fn main() {
         if v < *floor {
             failed.push(format!("test split {name} {v:.3} < {floor:.2}"));
         }
+    }
+
+    // What a user would pick instead: jusText, on the same lines (bench/justext_baseline.py).
+    match justext_baseline() {
+        Ok(j) => {
+            let hm = |r: f64, k: f64| if r + k == 0.0 { 0.0 } else { 2.0 * r * k / (r + k) };
+            for split in ["dev", "test"] {
+                let ours = ev.total(split);
+                let (jr, jk) =
+                    (j[split]["boilerplate_recall"].as_f64().unwrap(), j[split]["content_kept"].as_f64().unwrap());
+                println!(
+                    "{split} split, jusText (default English settings, one paragraph per line): boilerplate recall {jr:.3}, \
+                     content kept {jk:.3}; ours {:.3}, {:.3}",
+                    ours.boilerplate_recall(),
+                    ours.content_kept()
+                );
+            }
+            let t = ev.total("test");
+            let (jr, jk) =
+                (j["test"]["boilerplate_recall"].as_f64().unwrap(), j["test"]["content_kept"].as_f64().unwrap());
+            if hm(t.boilerplate_recall(), t.content_kept()) <= hm(jr, jk) {
+                failed.push("the cleaner does no better than jusText on the test split".into());
+            }
+        }
+        Err(e) => failed.push(format!("the jusText baseline did not run: {e}")),
     }
 
     // The committed model is the one the dev split gives.

@@ -85,14 +85,16 @@ pub(crate) struct Context<'a> {
     pub shapes: &'a [Option<header::HeaderShape>],
     pub rules: &'a Rules,
     pub corpus: &'a CorpusLines,
+    /// Each line's share of function words.
+    pub stop: Vec<f32>,
     /// Lines of the same shape in this document (by shape hash).
     pub doc_shapes: HashMap<u64, u32>,
     /// For every line, how many non-blank lines away the nearest prose line is (0 for a prose line), and the
     /// first and last prose lines.
     pub prose_distance: Vec<u32>,
     pub prose_span: Option<(usize, usize)>,
-    /// Content words of the document (lowercase, 3+ letters, not function words) and how many lines have each.
-    pub doc_words: HashMap<String, u32>,
+    /// Content words of the document (lowercase, 3+ letters, not function words): how many lines have each.
+    pub doc_words: HashMap<String, (u32, u32)>,
     /// The heading heuristic's verdict per line.
     pub heading: &'a [bool],
     /// The first line of text no chrome rule claimed.
@@ -101,25 +103,28 @@ pub(crate) struct Context<'a> {
     pub after_comments: &'a [bool],
 }
 
-/// The content words of a line: lowercase, 3 letters or more, not function words.
-fn content_words<'t>(t: &'t str, rules: &'t Rules) -> impl Iterator<Item = String> + 't {
-    t.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && w.chars().any(char::is_alphabetic))
-        .map(str::to_lowercase)
-        .filter(|w| !rules.is_stopword(w))
+/// The content words of a line: 3 letters or more, not function words (`f` gets each in lower case).
+fn content_words(t: &str, rules: &Rules, mut f: impl FnMut(&str)) {
+    for w in t.split(|c: char| !c.is_alphanumeric()) {
+        if w.len() < 3 || w.chars().count() < 3 || !w.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        super::with_lower(w, |lw| {
+            if !rules.page.is(lw, crate::rules::page_kind::STOP) {
+                f(lw)
+            }
+        });
+    }
 }
 
 impl<'a> Context<'a> {
     /// Where the prose is: lines of 12 words or more, a fifth of them function words, with sentence punctuation.
-    pub fn prose_lines(lines: &[NormLine], words: &[usize], rules: &Rules) -> (Vec<u32>, Option<(usize, usize)>) {
+    pub fn prose_lines(lines: &[NormLine], words: &[usize], stop: &[f32]) -> (Vec<u32>, Option<(usize, usize)>) {
         let prose: Vec<bool> = lines
             .iter()
             .zip(words)
-            .map(|(l, &w)| {
-                w >= 12
-                    && stopword_share(&l.text, rules) >= 0.2
-                    && (ends_sentence(&l.text) || has_sentence_break(&l.text))
-            })
+            .zip(stop)
+            .map(|((l, &w), &sw)| w >= 12 && sw >= 0.2 && (ends_sentence(&l.text) || has_sentence_break(&l.text)))
             .collect();
         let n = lines.len();
         let mut dist = vec![u32::MAX; n];
@@ -155,18 +160,18 @@ impl<'a> Context<'a> {
         (dist, first.zip(last))
     }
 
-    /// Count the document's content words, once per line.
-    pub fn count_words(lines: &[NormLine], rules: &Rules) -> HashMap<String, u32> {
-        let mut m: HashMap<String, u32> = HashMap::new();
-        let mut seen: Vec<String> = Vec::new();
-        for l in lines {
-            seen.clear();
-            seen.extend(content_words(&l.text, rules));
-            seen.sort_unstable();
-            seen.dedup();
-            for w in seen.drain(..) {
-                *m.entry(w).or_insert(0) += 1;
-            }
+    /// Count the document's content words: for each, the number of lines it occurs in (and the last of them).
+    pub fn count_words(lines: &[NormLine], rules: &Rules) -> HashMap<String, (u32, u32)> {
+        let mut m: HashMap<String, (u32, u32)> = HashMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            let i = i as u32 + 1;
+            content_words(&l.text, rules, |w| match m.get_mut(w) {
+                Some(e) if e.1 != i => *e = (e.0 + 1, i),
+                Some(_) => {}
+                None => {
+                    m.insert(w.to_owned(), (1, i));
+                }
+            });
         }
         m
     }
@@ -187,7 +192,7 @@ impl<'a> Context<'a> {
     }
 
     fn prose(&self, j: usize) -> bool {
-        self.words[j] >= 10 && stopword_share(&self.lines[j].text, self.rules) >= 0.2
+        self.words[j] >= 10 && self.stop[j] >= 0.2
     }
 
     fn claimed(&self, j: usize, label: LineLabel) -> bool {
@@ -219,8 +224,11 @@ impl<'a> Context<'a> {
                 symbols += 1.0;
             }
         }
-        let lower_core = |tok: &str| tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
-        let chrome = toks.iter().filter(|tok| self.rules.page.is_chrome(&lower_core(tok))).count() as f32;
+        fn core(tok: &str) -> &str {
+            tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+        }
+        let chrome_word = |tok: &str| super::with_lower(core(tok), |w| self.rules.page.is_chrome(w));
+        let chrome = toks.iter().filter(|tok| chrome_word(tok)).count() as f32;
         let caps = toks.iter().filter(|tok| tok.chars().next().is_some_and(char::is_uppercase)).count() as f32;
         let handle_tok = toks.iter().any(|tok| {
             tok.starts_with("u/")
@@ -279,7 +287,7 @@ impl<'a> Context<'a> {
         v[3] = b(self.words[i] <= 3);
         v[4] = b(self.words[i] >= 12);
         v[5] = (1.0 + chars).log2();
-        v[6] = stopword_share(t, self.rules);
+        v[6] = self.stop[i];
         v[7] = chrome / w;
         v[8] = caps / w;
         v[9] = b(letters >= 2.0 && upper == letters);
@@ -320,14 +328,18 @@ impl<'a> Context<'a> {
         v[44] = b(self.title == Some(i));
         v[45] = b(self.after_comments[i]);
         // Lexical cohesion: prose shares its words with the rest of the page, a sidebar's links do not.
-        let mut cw: Vec<String> = content_words(t, self.rules).collect();
-        cw.sort_unstable();
-        cw.dedup();
-        let shared = cw.iter().filter(|w| self.doc_words.get(*w).is_some_and(|&n| n > 1)).count();
-        v[46] = if cw.is_empty() { 0.5 } else { shared as f32 / cw.len() as f32 };
-        let reader = toks.iter().filter(|tok| self.rules.page.reader.contains(&lower_core(tok))).count() as f32;
+        let (mut words, mut shared) = (0usize, 0usize);
+        content_words(t, self.rules, |w| {
+            words += 1;
+            shared += usize::from(self.doc_words.get(w).is_some_and(|e| e.0 > 1));
+        });
+        v[46] = if words == 0 { 0.5 } else { shared as f32 / words as f32 };
+        let reader = toks
+            .iter()
+            .filter(|tok| super::with_lower(core(tok), |w| self.rules.page.is(w, crate::rules::page_kind::READER)))
+            .count() as f32;
         v[47] = reader / w;
-        v[48] = b(toks.first().is_some_and(|tok| self.rules.page.is_chrome(&lower_core(tok))));
+        v[48] = b(toks.first().is_some_and(|tok| chrome_word(tok)));
         v[49] = b(t.chars().next().is_some_and(|c| c.is_ascii_digit()));
         v[50] = b(self.prose_span.is_none_or(|(f, _)| i < f));
         v[51] = b(self.prose_span.is_none_or(|(_, l)| i > l));
@@ -347,8 +359,8 @@ pub fn stopword_share(t: &str, rules: &Rules) -> f32 {
     let mut sw = 0;
     for tok in t.split_whitespace() {
         n += 1;
-        let core = tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase();
-        if rules.is_stopword(&core) {
+        let core = tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        if super::with_lower(core, |w| rules.page.is(w, crate::rules::page_kind::STOP)) {
             sw += 1;
         }
     }

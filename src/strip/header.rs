@@ -8,7 +8,8 @@
 //! `calendar.tsv`); a line with anything else in it is not a header. The engines differ in how they arrange the
 //! parts, so the arrangement does not matter: only which parts are there.
 
-use crate::rules::PageWords;
+use super::with_lower;
+use crate::rules::{page_kind, PageWords};
 
 /// What a short line is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +128,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
             || (t.class == Class::Word
                 && text[t.start..t.end].len() >= 6
                 && !text[t.start..t.end].contains(char::is_uppercase)
-                && !words.stop.contains(&text[t.start..t.end]));
+                && !words.is(&text[t.start..t.end], page_kind::STOP));
         if handle_like {
             return Some(HeaderShape {
                 shape: Shape::Header,
@@ -164,7 +165,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     }
     let time = time_span(&toks);
     let in_time = |i: usize| time.is_some_and(|(a, b)| a <= i && i <= b);
-    let stop = |t: &Tok| t.class == Class::Word && words.stop.contains(&text[t.start..t.end].to_lowercase());
+    let stop = |t: &Tok| t.class == Class::Word && with_lower(&text[t.start..t.end], |w| words.is(w, page_kind::STOP));
     let author = author_span(&toks, &in_time, &stop);
     let in_author = |i: usize| author.is_some_and(|(a, b, _)| a <= i && i <= b);
     let explicit = author.is_some_and(|a| a.2 != Mark::None);
@@ -285,10 +286,16 @@ fn tokens(text: &str, w: &PageWords) -> Option<Vec<Tok>> {
 }
 
 fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class {
+    with_lower(core, |lower| classify_lower(core, lower, raw, w, prev))
+}
+
+fn classify_lower(core: &str, lower: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class {
+    use page_kind as k;
+    let kinds = w.kinds(lower);
+    let has = |bit: u16| kinds & bit != 0;
     if core.contains("://") || core.starts_with("www.") {
         return Class::Url;
     }
-    let lower = core.to_lowercase();
     let b = core.as_bytes();
     if is_number(core) {
         if raw.starts_with('#') {
@@ -306,10 +313,10 @@ fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class 
     if is_clock(core) {
         return Class::Clock;
     }
-    if matches!(lower.as_str(), "am" | "pm" | "a.m" | "p.m") && prev == Some(Class::Clock) {
+    if matches!(lower, "am" | "pm" | "a.m" | "p.m") && prev == Some(Class::Clock) {
         return Class::Clock;
     }
-    if w.zone.contains(lower.as_str()) && prev == Some(Class::Clock) {
+    if has(k::ZONE) && prev == Some(Class::Clock) {
         return Class::Clock;
     }
     // A community, not a poster: `r/name`, `!name@instance`, `c/name`.
@@ -324,43 +331,44 @@ fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class 
     if let Some(d) = ordinal(core) {
         return if d <= 31 { Class::Num } else { Class::Word };
     }
-    if w.is_month(core) {
+    let capitalised = core.chars().next().is_some_and(char::is_uppercase);
+    if capitalised && has(k::MONTH) {
         return Class::Month;
     }
-    if w.is_weekday(core) {
+    if capitalised && has(k::WEEKDAY) {
         return Class::Weekday;
     }
-    if glued_reltime(&lower, w) {
+    if glued_reltime(lower, w) {
         return Class::RelTime;
     }
-    if w.ago.contains(lower.as_str()) {
+    if has(k::AGO) {
         return Class::Ago;
     }
-    if w.tunit.contains(lower.as_str()) && prev.is_some_and(|p| matches!(p, Class::Num)) {
+    if has(k::TUNIT) && prev.is_some_and(|p| matches!(p, Class::Num)) {
         return Class::TUnit;
     }
-    if w.unit.contains(lower.as_str()) && prev.is_some_and(|p| matches!(p, Class::Num)) {
+    if has(k::UNIT) && prev.is_some_and(|p| matches!(p, Class::Num)) {
         return Class::Unit;
     }
-    if w.anon.contains(lower.as_str()) {
+    if has(k::ANON) {
         return Class::Anon;
     }
-    if w.quoting.contains(lower.as_str()) {
+    if has(k::QUOTING) {
         return Class::Quoting;
     }
-    if w.intro.contains(lower.as_str()) {
+    if has(k::INTRO) {
         return Class::Intro;
     }
-    if w.verb.contains(lower.as_str()) {
+    if has(k::VERB) {
         return Class::Verb;
     }
-    if w.header.contains(lower.as_str()) {
+    if has(k::HEADER) {
         return Class::Hdr;
     }
-    if w.chrome.contains(lower.as_str()) {
+    if has(k::CHROME) {
         return Class::Chrome;
     }
-    if w.ui.contains(lower.as_str()) {
+    if has(k::UI) {
         return Class::Ui;
     }
     if is_marked_handle(core) {
@@ -409,6 +417,9 @@ fn is_numeric_date(t: &str) -> bool {
 
 /// `26-Feb-04`, `13-Jun-2007`, `Feb-26-2004`: a date with its month's name between the numbers.
 fn month_date(t: &str, w: &PageWords) -> bool {
+    if !t.contains(['-', '/', '.']) || !t.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
     if parts.len() != 3 {
         return false;
@@ -439,7 +450,7 @@ fn ordinal(t: &str) -> Option<u32> {
 /// `3h`, `5d`, `2yr`, `10mo`, `3w`, `1y`.
 fn glued_reltime(lower: &str, w: &PageWords) -> bool {
     let digits = lower.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && digits <= 3 && digits < lower.len() && w.tunit.contains(&lower[digits..])
+    digits > 0 && digits <= 3 && digits < lower.len() && w.is(&lower[digits..], page_kind::TUNIT)
 }
 
 /// `u/name`, `@name`, `name@instance.tld`, `!community@instance`.

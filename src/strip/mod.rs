@@ -430,8 +430,10 @@ impl Draft {
         rules: &'a Rules,
         corpus: &'a CorpusLines,
     ) -> features::Context<'a> {
-        let prose = features::Context::prose_lines(lines, &self.words, rules);
+        let stop: Vec<f32> = lines.iter().map(|l| features::stopword_share(&l.text, rules)).collect();
+        let prose = features::Context::prose_lines(lines, &self.words, &stop);
         features::Context {
+            stop,
             lines,
             words: &self.words,
             cls: &self.cls,
@@ -631,8 +633,8 @@ fn header_pass(
         let Some(h) = &shapes[i] else { continue };
         // "X said:" / "X wrote:" are quote headers, which the patterns decide.
         let t = lines[i].text.as_str();
-        let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("").to_lowercase();
-        if t.ends_with(':') && page.verb.contains(&last_word) {
+        let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("");
+        if t.ends_with(':') && with_lower(last_word, |w| page.is(w, crate::rules::page_kind::VERB)) {
             continue;
         }
         let c = match h.shape {
@@ -715,6 +717,26 @@ impl Draft {
         }
         c
     }
+}
+
+/// Call `f` with `s` in lower case, without allocating when `s` has no capitals and otherwise in a buffer reused
+/// across calls (the classifier looks up every token of every line in word sets).
+pub(crate) fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if !s.chars().any(char::is_uppercase) {
+        return f(s);
+    }
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            b.clear();
+            b.extend(s.chars().flat_map(char::to_lowercase));
+            f(&b)
+        }
+        // Called from inside another call: a buffer of its own.
+        Err(_) => f(&s.to_lowercase()),
+    })
 }
 
 /// Navigation over the non-blank lines.
