@@ -6,6 +6,8 @@
 //! measured level so that a change cannot lose it unnoticed. Also asserted: the committed line classifier
 //! (`gazetteer/line-model.tsv`) is what `marginalia train lines` makes from the `dev` split today.
 
+mod common;
+
 use marginalia::eval::{evaluate, LabelledCorpus};
 use marginalia::pipeline::Data;
 use marginalia::rules::Rules;
@@ -27,19 +29,7 @@ fn root() -> PathBuf {
 /// Run `bench/justext_baseline.py` with `MARGINALIA_PYTHON`, or with the repository's own environment made by
 /// `bench/setup-python.sh` on first use; its JSON: per split, boilerplate recall and content kept.
 fn justext_baseline() -> Result<serde_json::Value, String> {
-    let python = match std::env::var_os("MARGINALIA_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let out = Command::new("bash")
-                .arg(root().join("bench/setup-python.sh"))
-                .output()
-                .map_err(|e| format!("cannot run bench/setup-python.sh: {e}"))?;
-            if !out.status.success() {
-                return Err(format!("bench/setup-python.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
-            }
-            root().join(".venv/bin/python")
-        }
-    };
+    let python = common::baseline_python(&root())?;
     let out = Command::new(&python)
         .arg(root().join("bench/justext_baseline.py"))
         .output()

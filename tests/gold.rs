@@ -12,6 +12,8 @@
 //!   or posters take opposite stances. Scored next to the VADER baseline `bench/vader_baseline.py`, which needs
 //!   Python with vaderSentiment (`bash bench/setup-python.sh`, or `MARGINALIA_PYTHON`).
 
+mod common;
+
 use marginalia::manifest::{Manifest, ManifestEntry};
 use marginalia::normalize::Normalizer;
 use marginalia::pipeline::{analyse, Analysis, Data};
@@ -866,21 +868,7 @@ fn vader_baseline(rows: &str) -> Result<Vader, String> {
     std::fs::write(&input, rows).map_err(|e| format!("cannot write {}: {e}", input.display()))?;
     let setup = "run `bash bench/setup-python.sh` from the repository root, or set MARGINALIA_PYTHON to a Python \
                  that has vaderSentiment==3.3.2";
-    // Without MARGINALIA_PYTHON, the repository's own environment, made on first use (bench/setup-python.sh:
-    // a virtual environment with the pinned vaderSentiment from the Python package index).
-    let python = match std::env::var_os("MARGINALIA_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let out = Command::new("bash")
-                .arg(root().join("bench/setup-python.sh"))
-                .output()
-                .map_err(|e| format!("cannot run bench/setup-python.sh: {e}"))?;
-            if !out.status.success() {
-                return Err(format!("bench/setup-python.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
-            }
-            root().join(".venv/bin/python")
-        }
-    };
+    let python = common::baseline_python(&root())?;
     let out = Command::new(&python)
         .arg(root().join("bench/vader_baseline.py"))
         .arg(&input)
