@@ -159,6 +159,8 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
     let mut b =
         Builder { segs: Vec::new(), cur: None, next_kind: default_kind, pending_author: None, pending_time: None };
     let mut comment_section = false;
+    let mut unbroken_section = false;
+    let last_blank = c.classes.iter().rposition(|cl| cl.label == LineLabel::Blank);
     let mut gap = 0usize; // blank or removed lines since the last kept line
     let mut open_quote: Option<QuoteBlock> = None;
 
@@ -181,8 +183,10 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                     && label == LineLabel::Heading
                     && gap >= 2
                     && b.cur.as_ref().is_some_and(|s| !s.lines.is_empty());
+                // Comments without headers are the blank-separated blocks of the comment section, or its lines
+                // when the section has no blank line at all (a one-comment-per-line rendering).
                 let new_block_comment = comment_section
-                    && gap >= 1
+                    && (gap >= 1 || (unbroken_section && label != LineLabel::Quote))
                     && b.cur.as_ref().is_some_and(|s| !s.from_header && !s.lines.is_empty());
                 if new_essay || new_block_comment {
                     b.close();
@@ -260,6 +264,7 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                     LineRole::Rule(Role::CommentCounter) => {
                         b.close();
                         comment_section = true;
+                        unbroken_section = last_blank.is_none_or(|lb| lb < i);
                         b.next_kind = SegKind::Comment;
                     }
                     LineRole::Rule(Role::Byline) => {
@@ -450,6 +455,23 @@ mod tests {
         assert_eq!((segs[1].depth, segs[1].reply_to), (1, Some(0)));
         assert_eq!((segs[2].depth, segs[2].reply_to), (2, Some(1)));
         assert_eq!((segs[3].depth, segs[3].reply_to), (1, Some(0)));
+    }
+
+    #[test]
+    fn a_comment_section_without_blank_lines_has_a_comment_per_line() {
+        let text = "An article paragraph that is long enough to count as prose for this test, really.\n\n3 comments\nI have to say that the article gets the dates of the purges right, for once.\nA second reply, which disagrees with the first one about the dates.\nAnd a third one, which asks where the figures of the census come from.";
+        let (_, s) = run(text, Some(DocKind::Article));
+        let kinds: Vec<SegKind> = s.segments.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, vec![SegKind::Article, SegKind::Comment, SegKind::Comment, SegKind::Comment]);
+        assert!(s.segments[2].text.starts_with("A second reply"));
+        // With blank lines in the section, the blocks are the comments.
+        let text = "An article paragraph that is long enough to count as prose for this test, really.\n\n2 comments\nThe first reply, which the page wraps over\ntwo of its lines before the reply ends.\n\nThe second reply, which says the first one is right about it.";
+        let (_, s) = run(text, Some(DocKind::Article));
+        assert_eq!(s.segments.len(), 3);
+        assert_eq!(
+            s.segments[1].text,
+            "The first reply, which the page wraps over\ntwo of its lines before the reply ends."
+        );
     }
 
     #[test]
