@@ -177,10 +177,9 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         .enumerate()
         .filter(|(i, _)| !in_time(*i) && !in_author(*i))
         .filter(|(_, t)| {
-            matches!(
-                t.class,
-                Class::Word | Class::Cap | Class::WeakHandle | Class::Month | Class::Year | Class::Ui | Class::Url
-            )
+            matches!(t.class, Class::Word | Class::Cap | Class::WeakHandle | Class::Month | Class::Year | Class::Url)
+                // Buttons beside a time are a header's furniture ("3 hours ago | parent | next").
+                || (t.class == Class::Ui && time.is_none())
         })
         .count();
     // Flair words are allowed next to a marked handle ("u/name History buff Oct 03 '21"), one stray word next
@@ -245,13 +244,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
 fn tokens(text: &str, w: &PageWords) -> Option<Vec<Tok>> {
     let mut out: Vec<Tok> = Vec::new();
     let mut bracket = 0i32;
-    let mut pos = 0;
-    for raw in text.split(' ') {
-        let start = pos;
-        pos += raw.len() + 1;
-        if raw.is_empty() {
-            continue;
-        }
+    for (start, raw) in pieces(text) {
         if out.len() >= MAX_HEADER_TOKENS {
             return None;
         }
@@ -283,6 +276,32 @@ fn tokens(text: &str, w: &PageWords) -> Option<Vec<Tok>> {
         out.push(Tok { start: cs, end: ce.max(cs), class });
     }
     Some(out)
+}
+
+/// The line's tokens with their offsets: split at spaces, and at brackets glued between words
+/// ("03/12/21(Fri)12:00:01" is a date, a weekday and a clock).
+fn pieces(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for raw in text.split(' ') {
+        let start = pos;
+        pos += raw.len() + 1;
+        let mut s = 0;
+        let b = raw.as_bytes();
+        for (i, c) in raw.char_indices() {
+            if c == '(' && i > s && b[i - 1].is_ascii_alphanumeric() {
+                out.push((start + s, &raw[s..i]));
+                s = i;
+            } else if c == ')' && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                out.push((start + s, &raw[s..=i]));
+                s = i + 1;
+            }
+        }
+        if s < raw.len() {
+            out.push((start + s, &raw[s..]));
+        }
+    }
+    out
 }
 
 fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class {
@@ -581,6 +600,12 @@ fn author_span(
     let rest_is_name = toks[start..].len() <= 3
         && toks[start..].iter().all(|t| matches!(t.class, WeakHandle | Word | Sep | Flair) && !stop(t));
     let name_here = |c: Class| name(c) || (rest_is_name && c == Word);
+    // A lower-case handle right before the time ("pg 3 hours ago").
+    let handle_before_time =
+        toks[start].class == Word && !stop(&toks[start]) && start + 1 < toks.len() && in_time(start + 1);
+    if handle_before_time {
+        return Some((start, start, Mark::None));
+    }
     if !name_here(toks[start].class) || in_time(start) {
         return None;
     }
@@ -642,5 +667,67 @@ mod tests {
         assert_eq!(show("October 1917"), None);
         assert_eq!(show("Trotsky was exiled in 1929 to Alma-Ata"), None);
         assert_eq!(show("Why the Opposition lost"), None);
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    fn shape(t: &str) -> Option<(Shape, Option<String>, Option<String>)> {
+        let w = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page;
+        read(t, &w)
+            .map(|h| (h.shape, h.author.map(|(a, b)| t[a..b].to_owned()), h.time.map(|(a, b)| t[a..b].to_owned())))
+    }
+
+    /// Header lines of common engines (vBulletin, phpBB, Hacker News, Disqus, WordPress, Discourse, Stack
+    /// Exchange, SMF, Invision, imageboards, Reddit, Lemmy): (line, shape, author, time).
+    #[test]
+    fn header_lines_of_common_engines() {
+        use Shape::*;
+        type Case = (&'static str, Option<Shape>, Option<&'static str>, Option<&'static str>);
+        let cases: [Case; 21] = [
+            ("Old 03-12-2009, 10:31 PM", Some(Time), None, Some("03-12-2009, 10:31 PM")),
+            ("#2", Some(Chrome), None, None),
+            ("by Koba » Tue Jan 01, 2019 10:31 pm", Some(Header), Some("Koba"), Some("Tue Jan 01, 2019 10:31 pm")),
+            ("pg 3 hours ago | parent | next [-]", Some(Header), Some("pg"), Some("3 hours ago")),
+            ("Jane Doe • 3 years ago", Some(Header), Some("Jane Doe"), Some("3 years ago")),
+            ("March 3, 2012 at 10:31 pm", Some(Time), None, Some("March 3, 2012 at 10:31 pm")),
+            ("3d", Some(Time), None, Some("3d")),
+            ("answered Mar 3, 2012 at 10:31", Some(Time), None, Some("Mar 3, 2012 at 10:31")),
+            ("asked 5 years ago", Some(Time), None, Some("5 years ago")),
+            ("Reply #3 on: March 5, 2012, 10:31:00 AM", Some(Time), None, Some("March 5, 2012, 10:31:00 AM")),
+            ("Posted 14 March 2015 - 09:12 PM", Some(Time), None, Some("14 March 2015 - 09:12 PM")),
+            (
+                "Anonymous 03/12/21(Fri)12:00:01 No.123456",
+                Some(Header),
+                Some("Anonymous"),
+                Some("03/12/21(Fri)12:00:01"),
+            ),
+            ("permalink embed save parent report reply", Some(Chrome), None, None),
+            ("level 2", Some(Chrome), None, None),
+            (
+                "Quote from: Koba on March 5, 2012, 10:31:00 AM",
+                Some(Header),
+                Some("Koba"),
+                Some("March 5, 2012, 10:31:00 AM"),
+            ),
+            ("Originally Posted by Koba", Some(Header), Some("Koba"), None),
+            ("2 points 3 years ago", Some(Time), None, Some("3 years ago")),
+            ("[-] Koba 5 points 3 years ago", Some(Header), Some("Koba"), Some("3 years ago")),
+            ("sergei_k commented 2 hours ago", Some(Header), Some("sergei_k"), Some("2 hours ago")),
+            ("Posted by u/flyingcomrade 3 years ago", Some(Header), Some("u/flyingcomrade"), Some("3 years ago")),
+            ("Join Date: Mar 2009", None, None, None),
+        ];
+        for (t, want_shape, want_author, want_time) in cases {
+            let got = shape(t);
+            let want = want_shape.map(|s| (s, want_author.map(str::to_owned), want_time.map(str::to_owned)));
+            assert_eq!(got, want, "{t:?}");
+        }
+        // A quote's header is marked as one.
+        let w = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page;
+        assert!(read("Originally Posted by Koba", &w).unwrap().quoting);
+        assert!(!read("by Koba » Tue Jan 01, 2019 10:31 pm", &w).unwrap().quoting);
     }
 }
