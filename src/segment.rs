@@ -158,6 +158,15 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
     };
     let mut b =
         Builder { segs: Vec::new(), cur: None, next_kind: default_kind, pending_author: None, pending_time: None };
+    // The next line with a role or text after line `i` (blank and boilerplate lines skipped, 8 lines at most) is a
+    // post header.
+    let heads_next_post = |i: usize| {
+        c.classes[i + 1..]
+            .iter()
+            .take(8)
+            .find(|cl| !matches!(cl.label, LineLabel::Blank | LineLabel::Boilerplate))
+            .is_some_and(|cl| cl.role == LineRole::Rule(Role::CommentHeader))
+    };
     let mut comment_section = false;
     let mut unbroken_section = false;
     let last_blank = c.classes.iter().rposition(|cl| cl.label == LineLabel::Blank);
@@ -277,9 +286,19 @@ pub fn segment(lines: &[NormLine], c: &Classified) -> Segmented {
                         }
                     }
                     LineRole::Rule(Role::Posted) => {
-                        let s = b.current(i);
-                        if s.posted.is_none() {
-                            s.posted = cl.time.clone();
+                        // A time line right above the next post's header is that post's ("Old 03-12-2009, 11:02
+                        // PM" above the handle, in vBulletin's layout).
+                        let has_text = b
+                            .cur
+                            .as_ref()
+                            .is_some_and(|s| s.lines.iter().any(|&l| c.classes[l].label != LineLabel::Heading));
+                        if heads_next_post(i) && has_text {
+                            b.pending_time = cl.time.clone();
+                        } else {
+                            let s = b.current(i);
+                            if s.posted.is_none() {
+                                s.posted = cl.time.clone();
+                            }
                         }
                     }
                     LineRole::Rule(Role::Editor) => {
@@ -472,6 +491,52 @@ mod tests {
             s.segments[1].text,
             "The first reply, which the page wraps over\ntwo of its lines before the reply ends."
         );
+    }
+
+    #[test]
+    fn posts_of_a_link_aggregator_and_of_a_classic_board_by_their_header_shapes() {
+        let hn = "Ask HN: Was Bukharin right about NEP?\n120 points by koba 5 hours ago | 48 comments\n\npg 3 hours ago | parent | next [-]\nBukharin's line on the peasantry was coherent, and the grain crisis of 1928 was a policy choice rather than a necessity.\n\ndang 2 hours ago | parent | next [-]\nThe procurement prices set in 1927 explain most of that crisis, as several historians have argued since the archives opened.\n\nsergei_k 1 hour ago | parent | next [-]\nI would add that the war scare of 1927 changed the politics of industrialisation much more than the prices did.";
+        let (_, s) = run(hn, None);
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            s.segments.iter().map(|s| (s.author.as_deref(), s.posted.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("koba"), Some("5 hours ago")),
+                (Some("pg"), Some("3 hours ago")),
+                (Some("dang"), Some("2 hours ago")),
+                (Some("sergei_k"), Some("1 hour ago"))
+            ]
+        );
+        // The time line above each handle is that post's; the user panel under it is not text.
+        let vb = "History Forum > Russian History > The purges\nThread: Why did Stalin purge the army?\n\nOld 03-12-2009, 10:31 PM\nKoba_1878\nSenior Member\nJoin Date: Mar 2009\nPosts: 1,234\nWhy did Stalin purge the Red Army command in 1937, when war with Germany was clearly coming?\n\nOld 03-12-2009, 11:02 PM\nTukhachevsky\nMember\nJoin Date: Jan 2008\nPosts: 321\nBecause he feared a coup more than he feared Hitler, and the NKVD fed that fear with forged evidence.\n\nOld 03-13-2009, 08:15 AM\nFrunze\nJunior Member\nJoin Date: Feb 2009\nPosts: 12\nThe forged documents story is disputed; the archives show the arrests began before any dossier arrived.";
+        let (_, s) = run(vb, None);
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            s.segments.iter().map(|s| (s.author.as_deref(), s.posted.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("Koba_1878"), Some("03-12-2009, 10:31 PM")),
+                (Some("Tukhachevsky"), Some("03-12-2009, 11:02 PM")),
+                (Some("Frunze"), Some("03-13-2009, 08:15 AM"))
+            ]
+        );
+        assert!(s.segments[1].text.starts_with("Because he feared a coup"));
+    }
+
+    #[test]
+    fn comments_of_a_reddit_page_a_wordpress_post_and_a_blogger_post() {
+        let authors = |text: &str| -> Vec<(SegKind, Option<String>)> {
+            run(text, None).1.segments.iter().map(|s| (s.kind, s.author.clone())).collect()
+        };
+        let some = |a: &str| Some(a.to_owned());
+        use SegKind::*;
+        assert_eq!(
+            authors("r/AskHistorians\nPosted by u/ivan_the_reader 5 yr. ago\nWhy did the Kronstadt sailors rebel in 1921?\n45 comments\nlevel 1\nhistorian_k\n· 5 yr. ago\nThe sailors demanded free soviets and an end to grain requisitioning, as their resolution of 1 March 1921 says.\nlevel 2\nivan_the_reader\n· 5 yr. ago\nThanks, that makes sense of the timing with the Tenth Party Congress."),
+            vec![(Post, some("u/ivan_the_reader")), (Comment, some("historian_k")), (Comment, some("ivan_the_reader"))]
+        );
+        assert_eq!(authors("The Kronstadt Rebellion, a century on\nPosted on March 1, 2021 by Anna Petrova\nThe rebellion of the Kronstadt sailors in March 1921 was crushed by the Red Army under Tukhachevsky.\n3 thoughts on \"The Kronstadt Rebellion, a century on\"\nMikhail says:\nMarch 2, 2021 at 9:14 am\nA good summary, though it leaves out the role of the Petrograd strikes that came first.\nReply\nOlga says:\nMarch 3, 2021 at 6:40 pm\nThe strikes matter, but the sailors' own resolution is the best source for what they wanted.\nReply"), vec![(Post, some("Anna Petrova")), (Comment, some("Mikhail")), (Comment, some("Olga"))]);
+        assert_eq!(authors("Red Years: notes on Soviet history\nSunday, March 7, 2021\nKronstadt, 1921\nThe sailors' resolution of 1 March 1921 asked for new elections to the soviets by secret ballot.\nPosted by Ivan at 10:31 PM\n2 comments:\nAnonymous said...\nThe resolution is worth reading in full; most summaries leave out the demands about the peasants.\nMarch 8, 2021 at 9:02 AM\nIvan said...\nAgreed, I will add the full text in the next post of this series.\nMarch 8, 2021 at 11:45 AM\nPost a Comment"), vec![(Article, some("Ivan")), (Comment, some("Anonymous")), (Comment, some("Ivan"))]);
     }
 
     #[test]

@@ -627,10 +627,17 @@ fn header_pass(
     };
     let mut found = Vec::new();
     for i in nb.iter() {
-        if cls[i].is_some() {
+        let Some(h) = &shapes[i] else { continue };
+        // A line with an author and a post's time is a header even where a pattern for chrome of no structural
+        // role claimed it ("pg 3 hours ago | parent | next" is also breadcrumb-shaped).
+        let overridable =
+            cls[i].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate && c.role == LineRole::Rule(Role::None))
+                && h.shape == Shape::Header
+                && h.author.is_some()
+                && h.strong_time;
+        if cls[i].is_some() && !overridable {
             continue;
         }
-        let Some(h) = &shapes[i] else { continue };
         // "X said:" / "X wrote:" are quote headers, which the patterns decide.
         let t = lines[i].text.as_str();
         let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("");
