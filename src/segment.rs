@@ -540,6 +540,32 @@ mod tests {
     }
 
     #[test]
+    fn posts_of_lemmy_discourse_and_phpbb_threads() {
+        let posts = |text: &str| -> Vec<(Option<String>, Option<String>, u32)> {
+            let (_, s) = run(text, None);
+            s.segments
+                .iter()
+                .filter(|s| s.author.is_some())
+                .map(|s| (s.author.clone(), s.posted.clone(), s.depth))
+                .collect()
+        };
+        let p = |a: &str, t: &str, d: u32| (Some(a.to_owned()), Some(t.to_owned()), d);
+        assert_eq!(
+            posts("Was the NEP a retreat or a strategy?\nsubmitted 2 days ago by koba@lemmygrad.ml to history@lemmy.ml\nLenin called it a retreat in 1921, but by 1923 he wrote of cooperatives as the road to socialism.\n12 comments\n• tovarish@lemmygrad.ml\n  2 days ago\n  Both: the retreat was forced by Kronstadt and the famine, and the strategy came after it.\n  arrow-up\n  7\n  arrow-down\n  • bukharinite@hexbear.net\n    1 day ago\n    The strategy was Bukharin's more than Lenin's, and Stalin dropped it in 1928."),
+            vec![
+                p("koba@lemmygrad.ml", "2 days ago", 0),
+                p("tovarish@lemmygrad.ml", "2 days ago", 1),
+                p("bukharinite@hexbear.net", "1 day ago", 2)
+            ]
+        );
+        assert_eq!(posts("Trotsky and the Kronstadt question\nHistory\nivanov\n3d\nTrotsky defended the suppression in 1938, in \"Hue and Cry over Kronstadt\", and never changed his view.\n2 Likes\nReply\npetrova\n2d\nHe also played down his own part in the decisions of March 1921, which Serge disputed.\n1 Like\nReply"), vec![p("ivanov", "3d", 0), p("petrova", "2d", 0)]);
+        assert_eq!(
+            posts("Board index ‹ History ‹ Russian Revolution\nKronstadt 1921\nPost by ivanov » Tue Mar 02, 2021 9:14 am\nThe sailors were not the same men as in 1917, or so the Bolsheviks claimed at the time.\nTop\nRe: Kronstadt 1921\nPost by petrova » Tue Mar 02, 2021 11:40 am\nThat claim has been tested against the fleet's records, and most of the crews had served since before 1917.\nTop"),
+            vec![p("ivanov", "Tue Mar 02, 2021 9:14 am", 0), p("petrova", "Tue Mar 02, 2021 11:40 am", 0)]
+        );
+    }
+
+    #[test]
     fn blog_essays_split_at_double_gap_headings() {
         let text = "First essay\n\nSome prose that runs on for a while so that it reads as a paragraph here.\n\n\nSecond essay\n\nMore prose that runs on for a while so that it reads as a paragraph too.";
         let (_, s) = run(text, Some(DocKind::Blog));

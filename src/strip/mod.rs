@@ -588,6 +588,8 @@ fn header_pass(
             match shapes[j].as_ref().map(|h| (h.shape, h.author.is_some())) {
                 Some((Shape::Time, _)) | Some((Shape::Header, false)) => return true,
                 Some((Shape::Chrome, _)) => {}
+                // Another name: the time, if any, is that one's.
+                Some((Shape::Handle, _)) | Some((Shape::Header, true)) => return false,
                 _ if cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate) => {}
                 // A user panel between a handle and its time: rank, stars, post count, a website.
                 _ if lines[j].text.split(' ').count() <= 4 && !ends_sentence(&lines[j].text) => {}
@@ -716,11 +718,17 @@ impl Draft {
         if let Some(h) = &self.shapes[i] {
             c.author = h.author.map(|(a, b)| lines[i].text[a..b].to_owned());
             c.time = h.time.map(|(a, b)| lines[i].text[a..b].to_owned());
+            // A name alone is a post's header only where the header evidence found it so (a time beside it, the
+            // document's template): the classifier's metadata verdict on a lone name ("History") is not enough.
+            let header = h.shape == Shape::Header;
             c.role = LineRole::Rule(match (&c.author, &c.time) {
-                (Some(_), _) => Role::CommentHeader,
-                (None, Some(_)) => Role::Posted,
-                (None, None) => Role::None,
+                (Some(_), _) if header => Role::CommentHeader,
+                (_, Some(_)) => Role::Posted,
+                _ => Role::None,
             });
+            if !header {
+                c.author = None;
+            }
         }
         c
     }
