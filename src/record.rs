@@ -43,6 +43,10 @@ pub struct SegmentFacts {
     pub author: Option<String>,
     /// How the author was found: comment-header | byline | edit-notice | thread-starter | quoted-as | signature.
     pub author_evidence: Option<String>,
+    /// Why no author is known: no-header (a post or comment whose header, if any, the text does not keep),
+    /// header-without-name (a header with a time but no name), no-byline (an article or essay); null when
+    /// `author` is known.
+    pub author_missing: Option<String>,
     /// The posted-time text as written ("2 hours ago", "Fri, Jan 19, 2024"), not interpreted.
     pub posted: Option<String>,
     /// The segment's own heading, if it starts with one.

@@ -93,6 +93,18 @@ impl Segment {
         }
     }
 
+    /// Why no author is known (None when one is): a header with no name, no header at all, or no byline.
+    pub fn author_missing(&self) -> Option<&'static str> {
+        if self.author.is_some() {
+            return None;
+        }
+        Some(match self.kind {
+            SegKind::Post | SegKind::Comment if self.from_header => "header-without-name",
+            SegKind::Post | SegKind::Comment => "no-header",
+            SegKind::Essay | SegKind::Article => "no-byline",
+        })
+    }
+
     fn set_author(&mut self, author: &str, evidence: &'static str) {
         if self.author.is_none() {
             self.author = Some(author.to_owned());
@@ -483,6 +495,9 @@ mod tests {
         let kinds: Vec<SegKind> = s.segments.iter().map(|s| s.kind).collect();
         assert_eq!(kinds, vec![SegKind::Article, SegKind::Comment, SegKind::Comment, SegKind::Comment]);
         assert!(s.segments[2].text.starts_with("A second reply"));
+        // No author is guessed: each says why there is none.
+        assert_eq!(s.segments[0].author_missing(), Some("no-byline"));
+        assert_eq!((s.segments[1].author.as_deref(), s.segments[1].author_missing()), (None, Some("no-header")));
         // With blank lines in the section, the blocks are the comments.
         let text = "An article paragraph that is long enough to count as prose for this test, really.\n\n2 comments\nThe first reply, which the page wraps over\ntwo of its lines before the reply ends.\n\nThe second reply, which says the first one is right about it.";
         let (_, s) = run(text, Some(DocKind::Article));

@@ -134,6 +134,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
                 kind: s.kind.as_str().to_owned(),
                 author: s.author.clone(),
                 author_evidence: s.author_evidence.map(str::to_owned),
+                author_missing: s.author_missing().map(str::to_owned),
                 posted: s.posted.clone(),
                 title: s.title.clone(),
                 reply_to: s.reply_to.map(|r| ids[r].clone()),
