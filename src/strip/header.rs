@@ -176,10 +176,11 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         .iter()
         .enumerate()
         .filter(|(i, _)| !in_time(*i) && !in_author(*i))
-        .filter(|(_, t)| {
+        .filter(|(i, t)| {
             matches!(t.class, Class::Word | Class::Cap | Class::WeakHandle | Class::Month | Class::Year | Class::Url)
-                // Buttons beside a time are a header's furniture ("3 hours ago | parent | next").
-                || (t.class == Class::Ui && time.is_none())
+                // Buttons beside a time are a header's furniture ("3 hours ago | parent | next"), and so are
+                // those before the author ("Offline Dowding").
+                || (t.class == Class::Ui && time.is_none() && author.is_none_or(|a| *i > a.1))
         })
         .count();
     // Flair words are allowed next to a marked handle ("u/name History buff Oct 03 '21"), one stray word next
@@ -316,6 +317,10 @@ fn classify_lower(core: &str, lower: &str, raw: &str, w: &PageWords, prev: Optio
         return Class::Url;
     }
     let b = core.as_bytes();
+    // "'25": a year written with its apostrophe.
+    if raw.starts_with('\'') && core.len() == 2 && core.bytes().all(|c| c.is_ascii_digit()) {
+        return Class::Year;
+    }
     if is_number(core) {
         if raw.starts_with('#') {
             return Class::Num;
@@ -588,7 +593,7 @@ fn author_span(
         while a > 0 && i - a < 3 && name_here(&toks[a - 1]) && !in_time(a - 1) {
             a -= 1;
         }
-        let opens = toks[..a].iter().all(|t| furniture(t.class));
+        let opens = toks[..a].iter().enumerate().all(|(k, t)| furniture(t.class) || in_time(k));
         if a < i && opens {
             return Some((a, i - 1, Mark::Verb));
         }
@@ -687,7 +692,7 @@ mod engine_tests {
     fn header_lines_of_common_engines() {
         use Shape::*;
         type Case = (&'static str, Option<Shape>, Option<&'static str>, Option<&'static str>);
-        let cases: [Case; 21] = [
+        let cases: [Case; 24] = [
             ("Old 03-12-2009, 10:31 PM", Some(Time), None, Some("03-12-2009, 10:31 PM")),
             ("#2", Some(Chrome), None, None),
             ("by Koba » Tue Jan 01, 2019 10:31 pm", Some(Header), Some("Koba"), Some("Tue Jan 01, 2019 10:31 pm")),
@@ -719,6 +724,9 @@ mod engine_tests {
             ("sergei_k commented 2 hours ago", Some(Header), Some("sergei_k"), Some("2 hours ago")),
             ("Posted by u/flyingcomrade 3 years ago", Some(Header), Some("u/flyingcomrade"), Some("3 years ago")),
             ("Join Date: Mar 2009", None, None, None),
+            ("Offline Dowding", Some(Handle), Some("Dowding"), None),
+            ("r/AskHistorians Oct 14 '25", Some(Time), None, Some("Oct 14 '25")),
+            ("2 hours ago, pavel popelskii said:", Some(Header), Some("pavel popelskii"), Some("2 hours ago")),
         ];
         for (t, want_shape, want_author, want_time) in cases {
             let got = shape(t);

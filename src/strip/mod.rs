@@ -640,10 +640,19 @@ fn header_pass(
         if cls[i].is_some() && !overridable {
             continue;
         }
-        // "X said:" / "X wrote:" are quote headers, which the patterns decide.
+        // "X said:" / "X wrote:" (with a time, or a name of several words the patterns do not take: "2 hours
+        // ago, pavel popelskii said:") head a quote; one without a time is a quote's header only in a thread,
+        // which the kind decides later.
         let t = lines[i].text.as_str();
         let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("");
         if t.ends_with(':') && with_lower(last_word, |w| page.is(w, crate::rules::page_kind::VERB)) {
+            if cls[i].is_none() && h.author.is_some() {
+                let mut c = LineClass::new(LineLabel::Meta, "quote-header-shape");
+                c.role = LineRole::Rule(Role::QuoteHeader);
+                c.author = part(h, i);
+                c.time = time(h, i);
+                found.push((i, c));
+            }
             continue;
         }
         let c = match h.shape {
