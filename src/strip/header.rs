@@ -40,6 +40,9 @@ pub struct HeaderShape {
     pub strong_time: bool,
     /// A quote's header ("Quote: from X on ...", "Originally Posted by X"), not a post's.
     pub quoting: bool,
+    /// A counter line: a number with what it counts or a percentage ("430 points (84.0% liked)", "38% 10
+    /// votes"), or separators only ("---|---|").
+    pub counter: bool,
 }
 
 /// How a header's author is shown.
@@ -137,6 +140,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
                 explicit: true,
                 strong_time: false,
                 quoting: false,
+                counter: false,
             });
         }
         return None;
@@ -232,6 +236,11 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     };
     let strong_time = time.is_some_and(|(a, b)| strong(&toks[a..=b]));
     let quoting = toks.iter().any(|t| t.class == Class::Quoting);
+    let counted_number = toks.windows(2).any(|p| p[0].class == Class::Num && p[1].class == Class::Unit)
+        || toks.iter().any(|t| t.class == Class::Num && text[t.start..t.end].ends_with('%'));
+    let only_separators = toks.iter().all(|t| t.class == Class::Sep);
+    let counter = shape == Shape::Chrome
+        && (only_separators || (counted_number && toks.iter().all(|t| !matches!(t.class, Class::Chrome | Class::Ui))));
     Some(HeaderShape {
         shape,
         author: author_range,
@@ -239,6 +248,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         explicit: explicit || spoken,
         strong_time,
         quoting,
+        counter,
     })
 }
 
@@ -411,7 +421,7 @@ fn classify_lower(core: &str, lower: &str, raw: &str, w: &PageWords, prev: Optio
 
 fn is_number(t: &str) -> bool {
     let t = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let t = t.strip_suffix(['k', 'K', 'm', 'M']).unwrap_or(t);
+    let t = t.strip_suffix(['k', 'K', 'm', 'M', '%']).unwrap_or(t);
     !t.is_empty()
         && t.as_bytes()[0].is_ascii_digit()
         && t.bytes().all(|c| c.is_ascii_digit() || c == b',' || c == b'.')
@@ -692,7 +702,7 @@ mod engine_tests {
     fn header_lines_of_common_engines() {
         use Shape::*;
         type Case = (&'static str, Option<Shape>, Option<&'static str>, Option<&'static str>);
-        let cases: [Case; 24] = [
+        let cases: [Case; 25] = [
             ("Old 03-12-2009, 10:31 PM", Some(Time), None, Some("03-12-2009, 10:31 PM")),
             ("#2", Some(Chrome), None, None),
             ("by Koba » Tue Jan 01, 2019 10:31 pm", Some(Header), Some("Koba"), Some("Tue Jan 01, 2019 10:31 pm")),
@@ -727,6 +737,7 @@ mod engine_tests {
             ("Offline Dowding", Some(Handle), Some("Dowding"), None),
             ("r/AskHistorians Oct 14 '25", Some(Time), None, Some("Oct 14 '25")),
             ("2 hours ago, pavel popelskii said:", Some(Header), Some("pavel popelskii"), Some("2 hours ago")),
+            ("430 points (84.0% liked)", Some(Chrome), None, None),
         ];
         for (t, want_shape, want_author, want_time) in cases {
             let got = shape(t);
@@ -737,5 +748,10 @@ mod engine_tests {
         let w = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page;
         assert!(read("Originally Posted by Koba", &w).unwrap().quoting);
         assert!(!read("by Koba » Tue Jan 01, 2019 10:31 pm", &w).unwrap().quoting);
+        // Counters and separators are marked as such; buttons are not counters.
+        for t in ["430 points (84.0% liked)", "38% 10 votes", "---|---|"] {
+            assert!(read(t, &w).unwrap().counter, "{t}");
+        }
+        assert!(!read("Reply · Report", &w).unwrap().counter);
     }
 }

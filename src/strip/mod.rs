@@ -675,6 +675,8 @@ fn header_pass(
                 c.time = time(h, i);
                 c
             }
+            // Counters and separators are chrome, never text.
+            Shape::Chrome if h.counter => LineClass::new(LineLabel::Boilerplate, "counter-shape"),
             Shape::Handle
                 if timed_near(i, true)
                     || timed_near(i, false)
