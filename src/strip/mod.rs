@@ -1,11 +1,16 @@
 //! Stage 2: label every line of a document — content, heading, quote, meta or boilerplate — and strip inline
 //! chrome (emoji shortcodes) from the lines that are kept.
 //!
-//! Two kinds of evidence, applied in this order (each pass only labels lines no earlier pass claimed):
+//! Evidence, applied in this order (each pass only labels lines no earlier pass claimed):
 //!
 //! 1. **Patterns** from `gazetteer/boilerplate.tsv` ([`Rules`]): share buttons, sign-in prompts, counters, quote
 //!    headers, comment headers, bylines, photo credits, shortcode menus...
-//! 2. **General evidence** that needs no pattern:
+//! 2. **Headers by shape** ([`header`]): a line made only of a handle or name, a time, counters, header words,
+//!    chrome words, separators and flair is a post header, a posted time, a quote header or a counter; a name
+//!    line is a header when a time is next to it, when the document's own template repeats it, or in a comment
+//!    section above a text (`post-header-shape`, `posted-time-shape`, `quote-header-shape`,
+//!    `post-header-template`, `counter-shape`).
+//! 3. **General evidence** that needs no pattern:
 //!    * `thread-starter`: a lone handle at the top of a page, below chrome and above the first text;
 //!    * `quote`: after a quote header, the first line, and every following line that repeats text written earlier
 //!      in the thread (the scrape keeps quoted text but loses the quote box);
@@ -14,8 +19,12 @@
 //!      link-preview caption);
 //!    * `tag-list`: a lowercase run of keywords with no function words and no punctuation;
 //!    * `chrome-run`: a short unpunctuated line between two boilerplate lines;
-//!    * `heading`: a short title-shaped line above a paragraph (never inside forum replies, where short lines are
-//!      replies like "Thanks").
+//! 4. **The learned classifier** ([`model`], `line-model`), over [`features`] of every line still undecided (with
+//!    the [`corpus`]'s counts of line shapes across documents): keep, metadata or boilerplate; a kept line is a
+//!    heading where the heading evidence (a short title-shaped line above a paragraph, never inside replies)
+//!    says so. Then jusText's smoothing again (`chrome-run`), and a post header keeps its post's text.
+//!
+//! Without a `line-model.tsv` in the gazetteer, step 4 is skipped and the heading evidence labels headings.
 
 pub mod corpus;
 pub mod features;
