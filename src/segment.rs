@@ -552,6 +552,11 @@ mod tests {
         );
         assert_eq!(authors("The Kronstadt Rebellion, a century on\nPosted on March 1, 2021 by Anna Petrova\nThe rebellion of the Kronstadt sailors in March 1921 was crushed by the Red Army under Tukhachevsky.\n3 thoughts on \"The Kronstadt Rebellion, a century on\"\nMikhail says:\nMarch 2, 2021 at 9:14 am\nA good summary, though it leaves out the role of the Petrograd strikes that came first.\nReply\nOlga says:\nMarch 3, 2021 at 6:40 pm\nThe strikes matter, but the sailors' own resolution is the best source for what they wanted.\nReply"), vec![(Post, some("Anna Petrova")), (Comment, some("Mikhail")), (Comment, some("Olga"))]);
         assert_eq!(authors("Red Years: notes on Soviet history\nSunday, March 7, 2021\nKronstadt, 1921\nThe sailors' resolution of 1 March 1921 asked for new elections to the soviets by secret ballot.\nPosted by Ivan at 10:31 PM\n2 comments:\nAnonymous said...\nThe resolution is worth reading in full; most summaries leave out the demands about the peasants.\nMarch 8, 2021 at 9:02 AM\nIvan said...\nAgreed, I will add the full text in the next post of this series.\nMarch 8, 2021 at 11:45 AM\nPost a Comment"), vec![(Article, some("Ivan")), (Comment, some("Anonymous")), (Comment, some("Ivan"))]);
+        // "X on DATE said:" in a comment section heads X's comment: its text repeats nothing above it.
+        let (_, s) = run("The Kronstadt Rebellion, a century on\nThe rebellion of the Kronstadt sailors in March 1921 was crushed by the Red Army under Tukhachevsky.\n2 comments\nMikhail on March 2, 2021 at 9:14 am said:\nA good summary, though it leaves out the role of the Petrograd strikes that came first.\nOlga on March 3, 2021 at 6:40 pm said:\nThe strikes matter, but the sailors' own resolution is the best source for what they wanted.", None);
+        let got: Vec<(Option<&str>, usize)> =
+            s.segments.iter().map(|s| (s.author.as_deref(), s.quotes.len())).collect();
+        assert_eq!(got, vec![(None, 0), (Some("Mikhail"), 0), (Some("Olga"), 0)]);
     }
 
     #[test]

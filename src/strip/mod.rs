@@ -295,7 +295,9 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
     // to posts on the same page), kept incrementally.
     let mut prior: Vec<usize> = Vec::new();
     let mut scanned = 0;
+    let mut comment_section = false;
     for h in 0..n {
+        comment_section |= cls[h].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::CommentCounter));
         let is_header = cls[h].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::QuoteHeader));
         if !is_header {
             continue;
@@ -311,6 +313,20 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
             prior.drain(..prior.len() - QUOTE_WINDOW);
         }
         let prior = &prior[prior.len().saturating_sub(QUOTE_WINDOW)..];
+        // In a comment section under an article, "X said:" whose text repeats nothing above heads X's comment
+        // (WordPress's and Blogger's comment headers), not a quote.
+        if comment_section && cls[h].as_ref().is_some_and(|c| c.author.is_some()) {
+            let first_text = nb.next(h).filter(|&j| cls[j].is_none());
+            let repeats =
+                first_text.is_some_and(|j| find_source(&lines[j].text, prior, lines, true, &mut budget).is_some());
+            if !repeats {
+                if let Some(c) = cls[h].as_mut() {
+                    c.role = LineRole::Rule(Role::CommentHeader);
+                    c.rule = "comment-header".into();
+                }
+                continue;
+            }
+        }
         let mut first = true;
         let mut k = nb.next(h);
         while let Some(j) = k {
