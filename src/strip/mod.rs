@@ -606,24 +606,37 @@ fn header_pass(
     let part = |h: &HeaderShape, i: usize| h.author.map(|(a, b)| lines[i].text[a..b].to_owned());
     let time = |h: &HeaderShape, i: usize| h.time.map(|(a, b)| lines[i].text[a..b].to_owned());
     // A time within reach, with only chrome lines (counters, buttons) between.
-    let timed_near = |i: usize, forward: bool| {
+    let time_near = |i: usize, forward: bool| -> Option<usize> {
         let mut k = if forward { nb.next(i) } else { nb.prev(i) };
         for _ in 0..HEADER_REACH {
-            let Some(j) = k else { return false };
+            let j = k?;
             match shapes[j].as_ref().map(|h| (h.shape, h.author.is_some())) {
-                Some((Shape::Time, _)) | Some((Shape::Header, false)) => return true,
+                Some((Shape::Time, _)) | Some((Shape::Header, false)) => return Some(j),
                 Some((Shape::Chrome, _)) => {}
                 // Another name: the time, if any, is that one's.
-                Some((Shape::Handle, _)) | Some((Shape::Header, true)) => return false,
+                Some((Shape::Handle, _)) | Some((Shape::Header, true)) => return None,
                 _ if cls[j].as_ref().is_some_and(|c| c.label == LineLabel::Boilerplate) => {}
                 // A user panel between a handle and its time: rank, stars, post count, a website.
                 _ if lines[j].text.split(' ').count() <= 4 && !ends_sentence(&lines[j].text) => {}
-                _ => return false,
+                _ => return None,
             }
             k = if forward { nb.next(j) } else { nb.prev(j) };
         }
-        false
+        None
     };
+    // A name line above a line of flair and a time whose own "author" is only a guess from its first words
+    // ("Ivan Petrov" / "Historian of the USSR · 5y"; Disqus's "Olga" / "Mikhail Petrov • 3 years ago", the
+    // second name being the one replied to): the name line is the author. Taken where the pair recurs or
+    // comes after the page's first prose, so that a title above the first post's header is not.
+    let flair_below = |i: usize| -> Option<usize> {
+        let j = nb.next(i)?;
+        let h = shapes[j].as_ref()?;
+        (h.shape == Shape::Header && h.author.is_some() && h.time.is_some() && !h.explicit && cls[j].is_none())
+            .then_some(j)
+    };
+    let handle_at = |i: usize| shapes[i].as_ref().is_some_and(|h| h.shape == Shape::Handle) && cls[i].is_none();
+    let pairs = nb.iter().filter(|&i| handle_at(i) && flair_below(i).is_some()).count();
+    let first_prose = nb.iter().find(|&i| shapes[i].is_none() && lines[i].text.split(' ').count() >= 12);
     // The document's own header template: a name line with the same decoration ("## name", "4. name",
     // "• name") recurring between blocks of text.
     let decoration = |i: usize, h: &HeaderShape| {
@@ -653,8 +666,13 @@ fn header_pass(
         nb.next(i).is_some_and(|j| cls[j].is_none() && shapes[j].is_none() && lines[j].text.split(' ').count() >= 3)
     };
     let mut found = Vec::new();
+    // Lines already read as part of an earlier line's header.
+    let mut taken = vec![false; lines.len()];
     for i in nb.iter() {
         let Some(h) = &shapes[i] else { continue };
+        if taken[i] {
+            continue;
+        }
         // A line with an author and a post's time is a header even where a pattern for chrome of no structural
         // role claimed it ("pg 3 hours ago | parent | next" is also breadcrumb-shaped).
         let overridable =
@@ -702,12 +720,38 @@ fn header_pass(
             }
             // Counters and separators are chrome, never text.
             Shape::Chrome if h.counter => LineClass::new(LineLabel::Boilerplate, "counter-shape"),
-            Shape::Handle
-                if timed_near(i, true)
-                    || timed_near(i, false)
-                    || templated(i, h)
-                    || (comment_section[i] && text_follows(i)) =>
-            {
+            Shape::Handle if flair_below(i).is_some() && (pairs >= 2 || first_prose.is_some_and(|p| p < i)) => {
+                let j = flair_below(i).expect("checked");
+                let hj = shapes[j].as_ref().expect("checked");
+                let mut t = LineClass::new(LineLabel::Meta, "posted-time-shape");
+                t.role = LineRole::Rule(Role::Posted);
+                t.time = time(hj, j);
+                found.push((j, t));
+                taken[j] = true;
+                let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
+                c.role = LineRole::Rule(Role::CommentHeader);
+                c.author = part(h, i);
+                c
+            }
+            Shape::Handle => {
+                let after = time_near(i, true);
+                if after.is_none()
+                    && time_near(i, false).is_none()
+                    && !templated(i, h)
+                    && !(comment_section[i] && text_follows(i))
+                {
+                    continue;
+                }
+                // The time below the name is its post's, even a day and month alone ("Mar 3").
+                if let Some(j) = after.filter(|&j| cls[j].is_none()) {
+                    if let Some(hj) = shapes[j].as_ref().filter(|hj| hj.shape == Shape::Time) {
+                        let mut t = LineClass::new(LineLabel::Meta, "posted-time-shape");
+                        t.role = LineRole::Rule(Role::Posted);
+                        t.time = time(hj, j);
+                        found.push((j, t));
+                        taken[j] = true;
+                    }
+                }
                 let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
                 c.role = LineRole::Rule(Role::CommentHeader);
                 c.author = part(h, i);
