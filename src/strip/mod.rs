@@ -720,37 +720,29 @@ fn header_pass(
             }
             // Counters and separators are chrome, never text.
             Shape::Chrome if h.counter => LineClass::new(LineLabel::Boilerplate, "counter-shape"),
-            Shape::Handle if flair_below(i).is_some() && (pairs >= 2 || first_prose.is_some_and(|p| p < i)) => {
-                let j = flair_below(i).expect("checked");
-                let hj = shapes[j].as_ref().expect("checked");
-                let mut t = LineClass::new(LineLabel::Meta, "posted-time-shape");
-                t.role = LineRole::Rule(Role::Posted);
-                t.time = time(hj, j);
-                found.push((j, t));
-                taken[j] = true;
-                let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
-                c.role = LineRole::Rule(Role::CommentHeader);
-                c.author = part(h, i);
-                c
-            }
             Shape::Handle => {
+                // The name line's time: the flair-and-time line under it, or a time line within reach (even
+                // a day and month alone, "Mar 3").
+                let flair = flair_below(i).filter(|_| pairs >= 2 || first_prose.is_some_and(|p| p < i));
                 let after = time_near(i, true);
-                if after.is_none()
+                if flair.is_none()
+                    && after.is_none()
                     && time_near(i, false).is_none()
                     && !templated(i, h)
                     && !(comment_section[i] && text_follows(i))
                 {
                     continue;
                 }
-                // The time below the name is its post's, even a day and month alone ("Mar 3").
-                if let Some(j) = after.filter(|&j| cls[j].is_none()) {
-                    if let Some(hj) = shapes[j].as_ref().filter(|hj| hj.shape == Shape::Time) {
-                        let mut t = LineClass::new(LineLabel::Meta, "posted-time-shape");
-                        t.role = LineRole::Rule(Role::Posted);
-                        t.time = time(hj, j);
-                        found.push((j, t));
-                        taken[j] = true;
-                    }
+                let own_time = flair
+                    .or(after
+                        .filter(|&j| cls[j].is_none() && shapes[j].as_ref().is_some_and(|hj| hj.shape == Shape::Time)));
+                if let Some(j) = own_time {
+                    let hj = shapes[j].as_ref().expect("a header shape");
+                    let mut t = LineClass::new(LineLabel::Meta, "posted-time-shape");
+                    t.role = LineRole::Rule(Role::Posted);
+                    t.time = time(hj, j);
+                    found.push((j, t));
+                    taken[j] = true;
                 }
                 let mut c = LineClass::new(LineLabel::Meta, "post-header-shape");
                 c.role = LineRole::Rule(Role::CommentHeader);
