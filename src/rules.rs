@@ -126,8 +126,9 @@ pub mod page_kind {
     pub const MONTH: u16 = 1 << 12;
     pub const WEEKDAY: u16 = 1 << 13;
     pub const STOP: u16 = 1 << 14;
+    pub const REPLIES: u16 = 1 << 15;
     /// The families page-words.tsv may give, by name.
-    pub const NAMES: [(&str, u16); 12] = [
+    pub const NAMES: [(&str, u16); 13] = [
         ("chrome", CHROME),
         ("ui", UI),
         ("header", HEADER),
@@ -140,6 +141,7 @@ pub mod page_kind {
         ("reader", READER),
         ("zone", ZONE),
         ("quoting", QUOTING),
+        ("replies", REPLIES),
     ];
 }
 

@@ -41,8 +41,11 @@ pub struct HeaderShape {
     /// A quote's header ("Quote: from X on ...", "Originally Posted by X"), not a post's.
     pub quoting: bool,
     /// A counter line: a number with what it counts or a percentage ("430 points (84.0% liked)", "38% 10
-    /// votes"), or separators only ("---|---|").
+    /// votes"), a row of two or more buttons ("Newer Post Older Post Home", "Reply · Report"), or separators
+    /// only ("---|---|").
     pub counter: bool,
+    /// A thread's own counter ("1 Answer", "12 replies").
+    pub thread_counter: bool,
 }
 
 /// How a header's author is shown.
@@ -141,6 +144,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
                 strong_time: false,
                 quoting: false,
                 counter: false,
+                thread_counter: false,
             });
         }
         return None;
@@ -239,8 +243,21 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     let counted_number = toks.windows(2).any(|p| p[0].class == Class::Num && p[1].class == Class::Unit)
         || toks.iter().any(|t| t.class == Class::Num && text[t.start..t.end].ends_with('%'));
     let only_separators = toks.iter().all(|t| t.class == Class::Sep);
+    // Every word a button's ("Reply" is also a header word; "Last updated" is not a row of buttons).
+    let button = |t: &Tok| with_lower(&text[t.start..t.end], |l| words.is_chrome(l));
+    let words_only: Vec<&Tok> = toks.iter().filter(|t| t.class != Class::Sep).collect();
+    let button_row = words_only.len() >= 2 && words_only.iter().all(|t| button(t));
+    // "1 Answer", "12 replies": a thread's counter, which is its metadata, not chrome.
+    let thread_counter = toks.windows(2).any(|p| {
+        p[0].class == Class::Num
+            && p[1].class == Class::Unit
+            && with_lower(&text[p[1].start..p[1].end], |l| words.is(l, page_kind::REPLIES))
+    });
     let counter = shape == Shape::Chrome
-        && (only_separators || (counted_number && toks.iter().all(|t| !matches!(t.class, Class::Chrome | Class::Ui))));
+        && !thread_counter
+        && (only_separators
+            || button_row
+            || (counted_number && toks.iter().all(|t| !matches!(t.class, Class::Chrome | Class::Ui))));
     Some(HeaderShape {
         shape,
         author: author_range,
@@ -249,6 +266,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         strong_time,
         quoting,
         counter,
+        thread_counter: shape == Shape::Chrome && thread_counter,
     })
 }
 
@@ -748,10 +766,12 @@ mod engine_tests {
         let w = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page;
         assert!(read("Originally Posted by Koba", &w).unwrap().quoting);
         assert!(!read("by Koba » Tue Jan 01, 2019 10:31 pm", &w).unwrap().quoting);
-        // Counters and separators are marked as such; buttons are not counters.
+        // Counters, rows of buttons and separators are marked as such.
         for t in ["430 points (84.0% liked)", "38% 10 votes", "---|---|"] {
             assert!(read(t, &w).unwrap().counter, "{t}");
         }
-        assert!(!read("Reply · Report", &w).unwrap().counter);
+        assert!(read("Reply · Report", &w).unwrap().counter);
+        assert!(read("Newer Post Older Post Home", &w).unwrap().counter);
+        assert!(!read("Reply", &w).unwrap().counter, "one word may be a reply's text");
     }
 }

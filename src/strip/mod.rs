@@ -718,8 +718,14 @@ fn header_pass(
                 c.time = time(h, i);
                 c
             }
-            // Counters and separators are chrome, never text.
+            // Counters, rows of buttons and separators are chrome, never text.
             Shape::Chrome if h.counter => LineClass::new(LineLabel::Boilerplate, "counter-shape"),
+            // A thread's own counter ("2 Answers") starts its replies.
+            Shape::Chrome if h.thread_counter => {
+                let mut c = LineClass::new(LineLabel::Meta, "comment-counter-shape");
+                c.role = LineRole::Rule(Role::CommentCounter);
+                c
+            }
             Shape::Handle => {
                 // The name line's time: the flair-and-time line under it, or a time line within reach (even
                 // a day and month alone, "Mar 3").
