@@ -1230,6 +1230,28 @@ mod tests {
     }
 
     #[test]
+    fn chrome_families_without_the_page_pattern() {
+        let text = "Search this site\nShowing posts with label Trotsky. Show all posts\na8f3k2j9x7q\nIMG_2034.JPG\nDSC00123\n* * *\n-----\nLast updated: March 3, 2021\nThe Left Opposition was founded in 1923 by Trotsky and his supporters, who called themselves Bolshevik-Leninists.\nNewer Post Older Post Home";
+        let (_, c) = run(text, None);
+        let got: Vec<(&str, &str)> = c.classes.iter().map(|c| (c.label.as_str(), c.rule.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("boilerplate", "search-form"),
+                ("boilerplate", "archive-header"),
+                ("boilerplate", "code-token"),
+                ("boilerplate", "image-file"),
+                ("boilerplate", "code-token"),
+                ("boilerplate", "counter-shape"),
+                ("boilerplate", "counter-shape"),
+                ("meta", "posted-time-shape"),
+                ("content", "content"),
+                ("boilerplate", "counter-shape"),
+            ]
+        );
+    }
+
+    #[test]
     fn shortcode_ranges() {
         assert_eq!(shortcodes("a :b-c: 10:30:00 x:y: :z:"), vec![(2, 7), (22, 25)]);
     }
