@@ -9,7 +9,9 @@
 //!
 //! * `read+decode`: `read::read` (file read, sha256, NUL/CRLF scan, UTF-8 validation);
 //! * `normalise`: splitting into lines and `Normalizer::line` on each;
-//! * `classify`: `strip::classify` (rule patterns, quotes, repeated lines, captions, headings, shortcodes);
+//! * `classify`: `strip::classify_in` (rule patterns, header shapes, quotes, repeated lines, captions, the learned
+//!   line classifier, headings, shortcodes), with the first pass that counts line shapes across the documents
+//!   (`pipeline::corpus_evidence`);
 //! * `segment`: `segment::segment`;
 //! * `tag`: `entities::Matcher::tag_document` over the segment texts (entity mentions);
 //! * `write`: `write::document_output` (record building and JSON serialisation, in memory; no file I/O);
@@ -25,7 +27,8 @@
 use marginalia::pipeline::{self, Data};
 use marginalia::read::{self, RawDoc};
 use marginalia::segment::segment;
-use marginalia::strip::{classify, DocKind};
+use marginalia::strip::corpus::CorpusLines;
+use marginalia::strip::{classify_in, DocKind};
 use marginalia::write::{document_output, failed_output, DocOutput, STREAMS};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -72,6 +75,9 @@ fn main() -> ExitCode {
     };
 
     let mut time = [Duration::ZERO; STAGES.len()];
+    let t = Instant::now();
+    let corpus = pipeline::corpus_evidence(&inputs);
+    time[2] += t.elapsed();
     let mut hashers: Vec<(Sha256, u64)> = STREAMS.iter().map(|_| (Sha256::new(), 0)).collect();
     let (mut bytes, mut failed) = (0usize, 0usize);
     for input in &inputs {
@@ -81,7 +87,7 @@ fn main() -> ExitCode {
         let out = match raw {
             Ok(raw) => {
                 bytes += raw.bytes;
-                process_timed(&raw, &data, &mut time)
+                process_timed(&raw, &data, &corpus, &mut time)
             }
             Err(err) => {
                 failed += 1;
@@ -115,14 +121,14 @@ fn main() -> ExitCode {
 }
 
 /// The chain of `marginalia::pipeline::process` (`analyse`, then `document_output`), with a clock around each stage.
-fn process_timed(raw: &RawDoc, data: &Data, time: &mut [Duration; STAGES.len()]) -> DocOutput {
+fn process_timed(raw: &RawDoc, data: &Data, corpus: &CorpusLines, time: &mut [Duration; STAGES.len()]) -> DocOutput {
     let t = Instant::now();
     let mut lines = pipeline::normalise_lines(raw);
     time[1] += t.elapsed();
 
     let t = Instant::now();
     let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
-    let classified = classify(&mut lines, &data.rules, kind);
+    let classified = classify_in(&mut lines, &data.rules, data.line_model.as_ref(), kind, corpus);
     time[2] += t.elapsed();
 
     let t = Instant::now();

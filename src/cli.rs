@@ -168,7 +168,7 @@ pub fn main() -> u8 {
 }
 
 fn train_lines(args: TrainArgs) -> u8 {
-    let rules = match crate::rules::Rules::load_base(&args.gold.gazetteer) {
+    let rules = match crate::rules::Rules::load(&args.gold.gazetteer) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("marginalia: error: {e}");

@@ -13,6 +13,7 @@ use crate::rules::Rules;
 use crate::segment::{segment, Segmented};
 use crate::stance::{Evidence, StanceRules};
 use crate::strip::corpus::CorpusLines;
+use crate::strip::model::LineModel;
 use crate::strip::{classify_in, Classified, DocKind, LineLabel};
 use crate::write::{
     document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
@@ -74,6 +75,8 @@ impl std::error::Error for RunError {}
 /// The data files a run needs, loaded and validated once.
 pub struct Data {
     pub rules: Rules,
+    /// The learned line classifier (`line-model.tsv`), if the gazetteer has one.
+    pub line_model: Option<LineModel>,
     pub matcher: Matcher,
     pub dates: DateTagger,
     pub claims: ClaimRules,
@@ -83,18 +86,18 @@ pub struct Data {
 impl Data {
     /// Load every data file of a gazetteer directory; all problems are reported, each with `file:line`.
     pub fn load(dir: &Path) -> Result<Data, Vec<ConfigError>> {
-        let rules = Rules::load(dir).map_err(|e| vec![e]);
+        let rules = Rules::load(dir).and_then(|r| LineModel::load(dir).map(|m| (r, m))).map_err(|e| vec![e]);
         let matcher = Matcher::load(dir);
         let dates = DateTagger::load(dir).map_err(|e| vec![e]);
         let claims = ClaimRules::load(dir);
         let stance = StanceRules::load(dir);
         match (rules, matcher, dates, claims, stance) {
-            (Ok(rules), Ok(matcher), Ok(dates), Ok(claims), Ok(stance)) => {
+            (Ok((rules, line_model)), Ok(matcher), Ok(dates), Ok(claims), Ok(stance)) => {
                 let unknown = stance.unknown_relation_ids(&|id| matcher.entities.iter().any(|e| e.id == id));
                 if !unknown.is_empty() {
                     return Err(unknown);
                 }
-                Ok(Data { rules, matcher, dates, claims, stance })
+                Ok(Data { rules, line_model, matcher, dates, claims, stance })
             }
             (r, m, d, c, st) => Err(r
                 .err()
@@ -138,7 +141,7 @@ pub fn analyse(raw: &RawDoc, data: &Data) -> Analysis {
 pub fn analyse_in(raw: &RawDoc, data: &Data, corpus: &CorpusLines) -> Analysis {
     let mut lines = normalise_lines(raw);
     let kind = raw.input.manifest.as_ref().and_then(|m| DocKind::parse(&m.kind));
-    let classified = classify_in(&mut lines, &data.rules, kind, corpus);
+    let classified = classify_in(&mut lines, &data.rules, data.line_model.as_ref(), kind, corpus);
     let segmented = segment(&lines, &classified);
     annotate(data, lines, classified, segmented)
 }

@@ -97,8 +97,6 @@ pub struct Rules {
     pub stopwords: HashSet<String>,
     /// The vocabulary of page furniture (`page-words.tsv`, with the month and weekday names of `calendar.tsv`).
     pub page: PageWords,
-    /// The learned line classifier (`line-model.tsv`), if the directory has one.
-    pub model: Option<crate::strip::model::LineModel>,
 }
 
 /// The vocabulary of web-page furniture: `page-words.tsv`'s word families, the calendar's month and weekday
@@ -221,13 +219,11 @@ impl PageWords {
 
     /// A month name or abbreviation, capitalised or all capitals ("Oct", "OCTOBER"; not "may").
     pub fn is_month(&self, t: &str) -> bool {
-        t.chars().next().is_some_and(char::is_uppercase)
-            && crate::strip::with_lower(t, |l| self.is(l, page_kind::MONTH))
+        t.chars().next().is_some_and(char::is_uppercase) && with_lower(t, |l| self.is(l, page_kind::MONTH))
     }
 
     pub fn is_weekday(&self, t: &str) -> bool {
-        t.chars().next().is_some_and(char::is_uppercase)
-            && crate::strip::with_lower(t, |l| self.is(l, page_kind::WEEKDAY))
+        t.chars().next().is_some_and(char::is_uppercase) && with_lower(t, |l| self.is(l, page_kind::WEEKDAY))
     }
 
     /// A furniture word (page-words.tsv `chrome` or `ui`), lowercase.
@@ -236,21 +232,30 @@ impl PageWords {
     }
 }
 
-impl Rules {
-    /// Load and validate the rule files of a gazetteer directory, the learned line classifier included.
-    pub fn load(dir: &Path) -> Result<Rules, ConfigError> {
-        let mut rules = Rules::load_base(dir)?;
-        if dir.join(crate::strip::model::FILE).is_file() {
-            let p = dir.join(crate::strip::model::FILE);
-            let n = p.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&p).map_err(|e| ConfigError::new(&n, None, e.to_string()))?;
-            rules.model = Some(crate::strip::model::LineModel::parse(&n, &text)?);
-        }
-        Ok(rules)
+/// Call `f` with `s` in lower case, without allocating when `s` has no capitals and otherwise in a buffer reused
+/// across calls (the classifier looks up every token of every line in word sets).
+pub fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if !s.chars().any(char::is_uppercase) {
+        return f(s);
     }
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            b.clear();
+            b.extend(s.chars().flat_map(char::to_lowercase));
+            f(&b)
+        }
+        // Called from inside another call: a buffer of its own.
+        Err(_) => f(&s.to_lowercase()),
+    })
+}
 
-    /// Load the rule files without the learned line classifier (which is trained on what they decide).
-    pub fn load_base(dir: &Path) -> Result<Rules, ConfigError> {
+impl Rules {
+    /// Load and validate the rule files of a gazetteer directory (the learned line classifier, which is trained
+    /// on what they decide, is loaded apart: `strip::model::LineModel::load`).
+    pub fn load(dir: &Path) -> Result<Rules, ConfigError> {
         let bp = dir.join("boilerplate.tsv");
         let sw = dir.join("stopwords.txt");
         let bp_name = bp.to_string_lossy().replace('\\', "/");
@@ -334,7 +339,7 @@ impl Rules {
         if stopwords.is_empty() {
             return Err(ConfigError::new(sw_name, None, "no stopwords"));
         }
-        Ok(Rules { lines, set, stopwords, page: PageWords::default(), model: None })
+        Ok(Rules { lines, set, stopwords, page: PageWords::default() })
     }
 
     /// The first rule (in file order) that claims this normalised line.

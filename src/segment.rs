@@ -453,7 +453,9 @@ mod tests {
         let rules = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap();
         let mut n = Normalizer::new();
         let mut lines: Vec<NormLine> = text.split('\n').enumerate().map(|(i, l)| n.line(l, i as u32 + 1)).collect();
-        let c = classify(&mut lines, &rules, kind);
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"));
+        let model = crate::strip::model::LineModel::load(dir).unwrap();
+        let c = classify(&mut lines, &rules, model.as_ref(), kind);
         let s = segment(&lines, &c);
         (lines, s)
     }

@@ -32,9 +32,11 @@ pub mod header;
 pub mod model;
 
 use crate::normalize::NormLine;
+pub(crate) use crate::rules::with_lower;
 use crate::rules::{Label, Role, Rules};
 use corpus::CorpusLines;
 use header::{HeaderShape, Shape};
+use model::LineModel;
 use std::collections::HashMap;
 
 /// The label of one raw line.
@@ -161,14 +163,21 @@ const SEARCH_BUDGET: usize = 64 << 20;
 const QUOTE_WINDOW: usize = 2000;
 
 /// Classify every line. `kind` is the manifest's kind if known; otherwise it is inferred from the structure.
-pub fn classify(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>) -> Classified {
-    classify_in(lines, rules, kind, &CorpusLines::default())
+/// `model` is the learned line classifier (without one, undecided lines are content or headings).
+pub fn classify(lines: &mut [NormLine], rules: &Rules, model: Option<&LineModel>, kind: Option<DocKind>) -> Classified {
+    classify_in(lines, rules, model, kind, &CorpusLines::default())
 }
 
 /// Classify every line with the corpus's evidence of repeated line shapes.
-pub fn classify_in(lines: &mut [NormLine], rules: &Rules, kind: Option<DocKind>, corpus: &CorpusLines) -> Classified {
+pub fn classify_in(
+    lines: &mut [NormLine],
+    rules: &Rules,
+    model: Option<&LineModel>,
+    kind: Option<DocKind>,
+    corpus: &CorpusLines,
+) -> Classified {
     let d = draft(lines, rules, kind);
-    d.finish(lines, rules, corpus)
+    d.finish(lines, rules, model, corpus)
 }
 
 /// The feature vectors of the lines the learned classifier decides (every line no pattern, header or quote
@@ -476,8 +485,14 @@ impl Draft {
         }
     }
 
-    fn finish(self, lines: &mut [NormLine], rules: &Rules, corpus: &CorpusLines) -> Classified {
-        let decided: Vec<(usize, LineClass)> = match &rules.model {
+    fn finish(
+        self,
+        lines: &mut [NormLine],
+        rules: &Rules,
+        model: Option<&LineModel>,
+        corpus: &CorpusLines,
+    ) -> Classified {
+        let decided: Vec<(usize, LineClass)> = match model {
             Some(model) => {
                 let ctx = self.context(lines, rules, corpus);
                 self.nb
@@ -511,7 +526,7 @@ impl Draft {
                 cls[i] = Some(c);
             }
         }
-        if rules.model.is_some() {
+        if model.is_some() {
             chrome_runs(lines, &words, &nb, &mut cls);
             keep_post_text(lines, &self.shapes, &nb, &mut cls);
         }
@@ -812,26 +827,6 @@ impl Draft {
     }
 }
 
-/// Call `f` with `s` in lower case, without allocating when `s` has no capitals and otherwise in a buffer reused
-/// across calls (the classifier looks up every token of every line in word sets).
-pub(crate) fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    if !s.chars().any(char::is_uppercase) {
-        return f(s);
-    }
-    thread_local! {
-        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    BUF.with(|b| match b.try_borrow_mut() {
-        Ok(mut b) => {
-            b.clear();
-            b.extend(s.chars().flat_map(char::to_lowercase));
-            f(&b)
-        }
-        // Called from inside another call: a buffer of its own.
-        Err(_) => f(&s.to_lowercase()),
-    })
-}
-
 /// Navigation over the non-blank lines.
 pub(crate) struct NonBlank {
     idx: Vec<usize>,
@@ -1126,7 +1121,9 @@ mod tests {
     fn run(text: &str, kind: Option<DocKind>) -> (Vec<NormLine>, Classified) {
         let mut n = Normalizer::new();
         let mut lines: Vec<NormLine> = text.split('\n').enumerate().map(|(i, l)| n.line(l, i as u32 + 1)).collect();
-        let c = classify(&mut lines, &rules(), kind);
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"));
+        let model = LineModel::load(dir).unwrap();
+        let c = classify(&mut lines, &rules(), model.as_ref(), kind);
         (lines, c)
     }
 

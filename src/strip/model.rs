@@ -60,6 +60,17 @@ impl LineModel {
         CLASSES[best.unwrap_or(0)]
     }
 
+    /// `dir/line-model.tsv`, if the gazetteer directory has one.
+    pub fn load(dir: &std::path::Path) -> Result<Option<LineModel>, ConfigError> {
+        let p = dir.join(FILE);
+        if !p.is_file() {
+            return Ok(None);
+        }
+        let n = p.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(&p).map_err(|e| ConfigError::new(&n, None, e.to_string()))?;
+        LineModel::parse(&n, &text).map(Some)
+    }
+
     pub fn parse(name: &str, text: &str) -> Result<LineModel, ConfigError> {
         let header = ["feature", "mean", "scale", "keep", "meta", "boilerplate"];
         let mut m = LineModel { mean: [0.0; NF], scale: [1.0; NF], w: [[0.0; NC]; NF], keep_margin: 0.0 };
