@@ -89,6 +89,10 @@ pub struct EvalArgs {
     /// Also print every disagreement of this split (dev or test).
     #[arg(long, value_name = "SPLIT")]
     pub errors: Option<String>,
+    /// Print one labelled document line by line instead: line, gold label, label, rule, author|time, segment,
+    /// text (a `*` marks a disagreement).
+    #[arg(long, value_name = "FILE")]
+    pub show: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -239,6 +243,18 @@ fn eval(args: EvalArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
+    if let Some(file) = &args.show {
+        return match crate::eval::show(&corpus, &data, file) {
+            Ok(text) => {
+                print!("{text}");
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("marginalia: error: {e}");
+                EXIT_CONFIG
+            }
+        };
+    }
     match crate::eval::evaluate(&corpus, &data) {
         Ok(ev) => {
             print!("{}", ev.table());

@@ -309,6 +309,42 @@ pub fn score(a: &Analysis, d: &LabelledDoc, errors: &mut Vec<String>) -> Counts 
     c
 }
 
+/// Every line of one labelled document as the cleaner labelled it, beside its gold label: line, gold, got, rule,
+/// the author and time read from it, the segment it went to, and its text.
+pub fn show(corpus: &LabelledCorpus, data: &Data, file: &str) -> Result<String, String> {
+    use std::fmt::Write;
+    let d = corpus
+        .docs
+        .iter()
+        .find(|d| d.entry.file == file || d.entry.file.trim_end_matches(".txt") == file)
+        .ok_or_else(|| format!("{file}: not a labelled document of the manifest"))?;
+    let raw_dir = d.path.parent().unwrap_or(Path::new("."));
+    let raw = read::read(&input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
+    let a = analyse_in(&raw, data, &corpus.evidence);
+    let gold: std::collections::HashMap<usize, &str> = d.lines.iter().map(|g| (g.line, g.label)).collect();
+    let mut out = String::new();
+    for (i, (l, c)) in a.lines.iter().zip(&a.classified.classes).enumerate() {
+        if l.is_blank() {
+            continue;
+        }
+        let seg = a.segmented.segments.iter().position(|s| s.lines.contains(&i));
+        let who = [c.author.as_deref(), c.time.as_deref()].map(|x| x.unwrap_or("-")).join("|");
+        let seg = seg.map_or("-".to_owned(), |s| s.to_string());
+        let g = gold.get(&(i + 1)).copied().unwrap_or("-");
+        let mark = if g != "-" && g != c.label.as_str() { "*" } else { " " };
+        let _ = writeln!(
+            out,
+            "{:>4}{mark} {g:<11} {:<11} {:<22} {:<3} {who:<24} {}",
+            i + 1,
+            c.label.as_str(),
+            c.rule,
+            seg,
+            l.text
+        );
+    }
+    Ok(out)
+}
+
 /// Scores of a corpus: per document, then grouped.
 pub struct Evaluation {
     /// (split, style, counts, disagreements) per document.

@@ -53,6 +53,9 @@ pub enum Role {
     CommentCounter,
     /// "Edited by X": X wrote the current post.
     Editor,
+    /// A line of a poster's member panel (rank, join date, post count): chrome, and evidence that the name line
+    /// above it heads a post.
+    Panel,
 }
 
 impl Role {
@@ -66,6 +69,7 @@ impl Role {
             "byline" => Role::Byline,
             "comment-counter" => Role::CommentCounter,
             "editor" => Role::Editor,
+            "panel" => Role::Panel,
             _ => return None,
         })
     }
@@ -104,29 +108,30 @@ pub struct Rules {
 /// per token answers every question the header reader and the line features ask).
 #[derive(Debug, Default)]
 pub struct PageWords {
-    kinds: HashMap<String, u16, BuildHasherDefault<FxHasher>>,
+    kinds: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
 }
 
 /// The families of [`PageWords`], as bits.
 pub mod page_kind {
-    pub const CHROME: u16 = 1;
-    pub const UI: u16 = 1 << 1;
-    pub const HEADER: u16 = 1 << 2;
-    pub const INTRO: u16 = 1 << 3;
-    pub const VERB: u16 = 1 << 4;
-    pub const UNIT: u16 = 1 << 5;
-    pub const AGO: u16 = 1 << 6;
-    pub const TUNIT: u16 = 1 << 7;
-    pub const ANON: u16 = 1 << 8;
-    pub const READER: u16 = 1 << 9;
-    pub const ZONE: u16 = 1 << 10;
-    pub const QUOTING: u16 = 1 << 11;
-    pub const MONTH: u16 = 1 << 12;
-    pub const WEEKDAY: u16 = 1 << 13;
-    pub const STOP: u16 = 1 << 14;
-    pub const REPLIES: u16 = 1 << 15;
+    pub const CHROME: u32 = 1;
+    pub const UI: u32 = 1 << 1;
+    pub const HEADER: u32 = 1 << 2;
+    pub const INTRO: u32 = 1 << 3;
+    pub const VERB: u32 = 1 << 4;
+    pub const UNIT: u32 = 1 << 5;
+    pub const AGO: u32 = 1 << 6;
+    pub const TUNIT: u32 = 1 << 7;
+    pub const ANON: u32 = 1 << 8;
+    pub const READER: u32 = 1 << 9;
+    pub const ZONE: u32 = 1 << 10;
+    pub const QUOTING: u32 = 1 << 11;
+    pub const MONTH: u32 = 1 << 12;
+    pub const WEEKDAY: u32 = 1 << 13;
+    pub const STOP: u32 = 1 << 14;
+    pub const REPLIES: u32 = 1 << 15;
+    pub const PANEL: u32 = 1 << 16;
     /// The families page-words.tsv may give, by name.
-    pub const NAMES: [(&str, u16); 13] = [
+    pub const NAMES: [(&str, u32); 14] = [
         ("chrome", CHROME),
         ("ui", UI),
         ("header", HEADER),
@@ -140,6 +145,7 @@ pub mod page_kind {
         ("zone", ZONE),
         ("quoting", QUOTING),
         ("replies", REPLIES),
+        ("panel", PANEL),
     ];
 }
 
@@ -208,12 +214,12 @@ impl PageWords {
     }
 
     /// The families a lowercase word is in (0 for none).
-    pub fn kinds(&self, lower: &str) -> u16 {
+    pub fn kinds(&self, lower: &str) -> u32 {
         self.kinds.get(lower).copied().unwrap_or(0)
     }
 
     /// Is the lowercase word in any of the families `mask`?
-    pub fn is(&self, lower: &str, mask: u16) -> bool {
+    pub fn is(&self, lower: &str, mask: u32) -> bool {
         self.kinds(lower) & mask != 0
     }
 

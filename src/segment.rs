@@ -597,7 +597,7 @@ mod tests {
         // Disqus: a reply's second line names the comment it replies to, not its author.
         assert_eq!(posts("The Kronstadt Rebellion, a century on\nThe rebellion of the Kronstadt sailors in March 1921 was crushed by the Red Army under Tukhachevsky.\n12 Comments\nMikhail Petrov\n• 3 years ago\nA good summary, though it leaves out the role of the Petrograd strikes that came first.\n• Reply\n• Share ›\nOlga\nMikhail Petrov • 3 years ago\nThe strikes matter, but the sailors' own resolution is the best source for what they wanted.\n• Reply\n• Share ›"), vec![p("Mikhail Petrov", "3 years ago"), p("Olga", "3 years ago")]);
         // A day and month alone under a name is that comment's time.
-        assert_eq!(posts("Notes on the Soviet 1920s\nThe NEP years were a time of experiment in the arts as much as in the economy.\nComments\nAnna K.\nMar 3\nA good point about the arts; Mayakovsky's posters for ROSTA belong in this story.\nReply\nShare\nBoris L.\nMar 4\nAnd the cinema, above all Eisenstein and Vertov, who were funded in those same years.\nReply\nShare"), vec![p("Anna K", "Mar 3"), p("Boris L", "Mar 4")]);
+        assert_eq!(posts("Notes on the Soviet 1920s\nThe NEP years were a time of experiment in the arts as much as in the economy.\nComments\nAnna K.\nMar 3\nA good point about the arts; Mayakovsky's posters for ROSTA belong in this story.\nReply\nShare\nBoris L.\nMar 4\nAnd the cinema, above all Eisenstein and Vertov, who were funded in those same years.\nReply\nShare"), vec![p("Anna K.", "Mar 3"), p("Boris L.", "Mar 4")]);
     }
 
     #[test]

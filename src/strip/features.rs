@@ -314,7 +314,10 @@ impl<'a> Context<'a> {
         v[30] = (1.0 + run as f32).log2();
         v[31] = (1.0 + block as f32).log2();
         v[32] = (1.0 + doc_repeats as f32).log2();
-        v[33] = (1.0 + self.corpus.others(t) as f32).log2();
+        // A sentence that recurs across documents is a quotation they share ("Workers of the world, unite!" in
+        // a hundred essays); chrome that recurs is a phrase or a label.
+        let quotation = ends_sentence(t) && self.words[i] >= 8;
+        v[33] = if quotation { 0.0 } else { (1.0 + self.corpus.others(t) as f32).log2() };
         v[34] = on(prev, &|j| self.claimed(j, LineLabel::Boilerplate));
         v[35] = on(next, &|j| self.claimed(j, LineLabel::Boilerplate));
         v[36] = on(prev, &|j| self.claimed(j, LineLabel::Meta));

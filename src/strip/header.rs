@@ -174,7 +174,8 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     let time = time_span(&toks);
     let in_time = |i: usize| time.is_some_and(|(a, b)| a <= i && i <= b);
     let stop = |t: &Tok| t.class == Class::Word && with_lower(&text[t.start..t.end], |w| words.is(w, page_kind::STOP));
-    let author = author_span(&toks, &in_time, &stop);
+    let lower = |t: &Tok| text[t.start..t.end].starts_with(|c: char| c.is_lowercase());
+    let author = author_span(&toks, &in_time, &stop, &lower);
     let in_author = |i: usize| author.is_some_and(|(a, b, _)| a <= i && i <= b);
     let explicit = author.is_some_and(|a| a.2 != Mark::None);
     let marked = author.is_some_and(|a| a.2 == Mark::Handle);
@@ -223,6 +224,9 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
         let (s, e) = span(a, b);
         if text[s..e].ends_with("'s") && e - s > 2 {
             (s, e - 2)
+        } else if toks[b].end - toks[b].start == 1 && text[e..].starts_with('.') {
+            // An initial keeps its full stop ("Konstantin T.").
+            (s, e + 1)
         } else {
             (s, e)
         }
@@ -230,7 +234,16 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     // Without a time, an author makes a header when it is marked or introduced, or said to speak, or counted.
     let counted = toks.iter().any(|t| t.class == Class::Unit);
     let spoken = author.is_some_and(|a| a.2 == Mark::Verb);
+    // One word and a number, nothing else: a reaction counted under a post ("Thanks 4", "Haha 2"), not a name.
+    let words_only: Vec<&Tok> = toks.iter().filter(|t| t.class != Class::Sep).collect();
+    let reaction = words_only.len() == 2
+        && matches!(words_only[0].class, Class::Cap | Class::Word | Class::Ui)
+        && words_only[1].class == Class::Num
+        && time.is_none();
+    let author = author.filter(|_| !reaction);
+    let author_range = author_range.filter(|_| !reaction);
     let shape = match (author, time) {
+        (None, None) if reaction => Shape::Chrome,
         (Some(_), Some(_)) => Shape::Header,
         (None, Some(_)) => Shape::Time,
         (Some(_), None) if explicit || spoken || counted => Shape::Header,
@@ -245,7 +258,6 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     let only_separators = toks.iter().all(|t| t.class == Class::Sep);
     // Every word a button's ("Reply" is also a header word; "Last updated" is not a row of buttons).
     let button = |t: &Tok| with_lower(&text[t.start..t.end], |l| words.is_chrome(l));
-    let words_only: Vec<&Tok> = toks.iter().filter(|t| t.class != Class::Sep).collect();
     let button_row = words_only.len() >= 2 && words_only.iter().all(|t| button(t));
     // "1 Answer", "12 replies": a thread's counter, which is its metadata, not chrome.
     let thread_counter = toks.windows(2).any(|p| {
@@ -256,6 +268,7 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     let counter = shape == Shape::Chrome
         && !thread_counter
         && (only_separators
+            || reaction
             || button_row
             || (counted_number && toks.iter().all(|t| !matches!(t.class, Class::Chrome | Class::Ui))));
     Some(HeaderShape {
@@ -340,7 +353,7 @@ fn classify(core: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class 
 fn classify_lower(core: &str, lower: &str, raw: &str, w: &PageWords, prev: Option<Class>) -> Class {
     use page_kind as k;
     let kinds = w.kinds(lower);
-    let has = |bit: u16| kinds & bit != 0;
+    let has = |bit: u32| kinds & bit != 0;
     if core.contains("://") || core.starts_with("www.") {
         return Class::Url;
     }
@@ -593,6 +606,7 @@ fn author_span(
     toks: &[Tok],
     in_time: &dyn Fn(usize) -> bool,
     stop: &dyn Fn(&Tok) -> bool,
+    lower: &dyn Fn(&Tok) -> bool,
 ) -> Option<(usize, usize, Mark)> {
     use Class::*;
     if let Some(i) = toks.iter().position(|t| t.class == Handle) {
@@ -629,6 +643,15 @@ fn author_span(
     // A leading name-like run (bullets, counters and chrome before it). A line that is nothing but the name
     // may spell it in lower case ("peaccenicked", "new democracy").
     let start = toks.iter().position(|t| !matches!(t.class, Sep | Chrome | Ui | Hdr | Quoting | Num | Flair))?;
+    // An ordinary word that is also a button opens a lower-case name that is the whole line ("new democracy"),
+    // where a capitalised one before a name is a status ("Offline Dowding").
+    if toks.len() <= 3
+        && toks[..start].iter().all(|t| t.class == Ui && lower(t))
+        && toks[start..].iter().all(|t| t.class == Word && !stop(t))
+    {
+        let end = toks.len() - 1;
+        return (!in_time(end)).then_some((0, end, Mark::None));
+    }
     // (all in lower case: "Lenin memorial reopens" is a title)
     let rest_is_name = toks[start..].len() <= 3
         && toks[start..].iter().all(|t| matches!(t.class, WeakHandle | Word | Sep | Flair) && !stop(t));
@@ -671,6 +694,12 @@ mod tests {
         );
         assert_eq!(show("17-12-2007, 23:16"), Some((Shape::Time, None, Some("17-12-2007, 23:16"))));
         assert_eq!(show("Eureka Australis"), Some((Shape::Handle, Some("Eureka Australis"), None)));
+        // A lower-case name whose first word is also a button's.
+        assert_eq!(show("new democracy"), Some((Shape::Handle, Some("new democracy"), None)));
+        assert_eq!(show("Offline Dowding"), Some((Shape::Handle, Some("Dowding"), None)));
+        assert_eq!(show("Konstantin T."), Some((Shape::Handle, Some("Konstantin T."), None)));
+        // Reactions counted under a post.
+        assert_eq!(show("• Thanks 4").map(|s| (s.0, s.1)), Some((Shape::Chrome, None)));
         assert_eq!(show("• tovarish@lemmygrad.ml"), Some((Shape::Header, Some("tovarish@lemmygrad.ml"), None)));
         assert_eq!(show("5 days ago"), Some((Shape::Time, None, Some("5 days ago"))));
         assert_eq!(

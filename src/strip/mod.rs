@@ -243,6 +243,8 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
+    member_panels(lines, &words, &nb, &mut cls, &rules.page);
+
     // A bullet + handle line directly above a posted-time line is a comment header, flair or not.
     for i in 0..n {
         if cls[i].is_some() {
@@ -562,6 +564,114 @@ impl Draft {
 }
 
 /// Short unpunctuated lines between two boilerplate lines are boilerplate too (jusText's context smoothing).
+/// Members' panels beside forum posts: runs of field lines ("Joined" / "Apr 18, 2013", "Posts: 1,234", "Senior
+/// Member", "Location" / "Moscow") that open with a field of membership (`panel` in page-words.tsv) or a rank.
+/// The run is chrome; the name line above it (across at most one custom title) is the post's header.
+fn member_panels(
+    lines: &[NormLine],
+    words: &[usize],
+    nb: &NonBlank,
+    cls: &mut [Option<LineClass>],
+    page: &crate::rules::PageWords,
+) {
+    let rule_panel = |c: &Option<LineClass>| c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::Panel));
+    // A field's name alone: one to three words, the first capitalised, no digits or sentence punctuation.
+    let key = |i: usize| {
+        let t = lines[i].text.trim_end_matches(':');
+        words[i] <= 3
+            && t.starts_with(|c: char| c.is_uppercase())
+            && t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    };
+    // A field of membership names it first ("Joined", "Reaction score"; not "Recommended Posts").
+    let membership = |i: usize| {
+        key(i)
+            && lines[i]
+                .text
+                .trim_end_matches(':')
+                .split(' ')
+                .next()
+                .is_some_and(|w| with_lower(w, |l| page.is(l, crate::rules::page_kind::PANEL)))
+    };
+    let value = |i: usize| words[i] <= 4 && lines[i].text.len() <= 40 && !ends_sentence(&lines[i].text);
+    // Only lines no rule gave a structural role, or dates (a join date is not a post's time).
+    let free = |c: &Option<LineClass>| {
+        c.as_ref().is_none_or(|c| c.role == LineRole::Rule(Role::None) || c.role == LineRole::Rule(Role::Byline))
+    };
+    let starts: Vec<usize> = nb.iter().collect();
+    let mut k = 0;
+    while k < starts.len() {
+        let i = starts[k];
+        k += 1;
+        if !(rule_panel(&cls[i]) || (cls[i].is_none() && membership(i))) {
+            continue;
+        }
+        let mut run = vec![i];
+        let mut open_key = !rule_panel(&cls[i]);
+        let mut fields = 1;
+        let mut j = nb.next(i);
+        while let Some(x) = j {
+            let after = nb.next(x);
+            if rule_panel(&cls[x]) {
+                open_key = false;
+                fields += 1;
+            } else if open_key && free(&cls[x]) && value(x) {
+                open_key = false;
+            } else if !open_key && cls[x].is_none() && key(x) && after.is_some_and(|y| free(&cls[y]) && value(y)) {
+                open_key = true;
+                fields += usize::from(membership(x));
+            } else {
+                break;
+            }
+            run.push(x);
+            j = after;
+        }
+        while k < starts.len() && starts[k] <= *run.last().expect("a run") {
+            k += 1;
+        }
+        // The name above, across one custom title ("Lead or get out of the way").
+        let name_line = |x: usize| {
+            cls[x].is_none()
+                && words[x] <= 4
+                && !ends_sentence(&lines[x].text)
+                && header::read(&lines[x].text, page).is_some_and(|h| h.shape == Shape::Handle)
+        };
+        // The name above, across a custom title and a rank the patterns do not know ("Rogue Valley" / "Lead or
+        // get out of the way" / "DP Veteran" / "Joined"): the farthest name line of the short lines above.
+        let mut above = Vec::new();
+        let mut a = nb.prev(i);
+        while let Some(x) = a.filter(|_| above.len() < 3) {
+            if cls[x].is_some() || words[x] > 8 || ends_sentence(&lines[x].text) || lines[x].text.ends_with(['?', '!'])
+            {
+                break;
+            }
+            above.push(x);
+            a = nb.prev(x);
+        }
+        let at = above.iter().rposition(|&x| name_line(x));
+        let name = at.map(|k| above[k]);
+        let titles: Vec<usize> = at.map(|k| above[..k].to_vec()).unwrap_or_default();
+        // One rank line alone is a panel only under a name; a run of fields is one anywhere.
+        if name.is_none() && (run.len() < 2 || fields < 2) {
+            continue;
+        }
+        let fresh: Vec<usize> = run.iter().copied().filter(|&x| !rule_panel(&cls[x])).collect();
+        for x in fresh {
+            let mut c = LineClass::new(LineLabel::Boilerplate, "member-panel-shape");
+            c.role = LineRole::Rule(Role::Panel);
+            cls[x] = Some(c);
+        }
+        if let Some(n) = name {
+            for t in titles {
+                cls[t] = Some(LineClass::new(LineLabel::Boilerplate, "member-title"));
+            }
+            let mut c = LineClass::new(LineLabel::Meta, "post-header-panel");
+            c.role = LineRole::Rule(Role::CommentHeader);
+            c.author = Some(lines[n].text.trim_start_matches(['•', '·', '*', '-', ' ']).to_owned());
+            cls[n] = Some(c);
+        }
+    }
+}
+
 fn chrome_runs(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Option<LineClass>]) {
     loop {
         let mut changed = false;
@@ -1224,6 +1334,31 @@ mod tests {
                 "content"
             ]
         );
+    }
+
+    #[test]
+    fn member_panels_are_chrome_and_their_name_heads_the_post() {
+        // A XenForo-style panel of field and value lines, under a name and a custom title.
+        let text = "Soviet foreign policy in 1939\n\nIvan Petrovich\n\nFree thinker\nJoined\nApr 18, 2013\nMessages\n1,203\nLocation\nOdessa\nThe pact was a cynical bargain, and both sides knew it at the time.\n\nPoster_77\nBanned\nNo, it bought the Soviet Union almost two years to prepare for the war.";
+        let (_, c) = run(text, None);
+        let got: Vec<(&str, &str, Option<&str>)> = c
+            .classes
+            .iter()
+            .filter(|c| c.label != LineLabel::Blank)
+            .map(|c| (c.label.as_str(), c.rule.as_str(), c.author.as_deref()))
+            .collect();
+        let panel = ("boilerplate", "member-panel-shape", None);
+        assert_eq!(got[1], ("meta", "post-header-panel", Some("Ivan Petrovich")));
+        assert_eq!(got[2], ("boilerplate", "member-title", None));
+        assert_eq!(&got[3..9], &[panel; 6]);
+        assert_eq!(got[9].0, "content");
+        assert_eq!(got[10], ("meta", "post-header-panel", Some("Poster_77")));
+        assert_eq!(got[11], ("boilerplate", "user-rank", None));
+        assert_eq!(got[12].0, "content");
+        // Field and value lines of an infobox name no membership: they are not a panel.
+        let text = "Leon Trotsky\nBorn\n7 November 1879\nParty\nRSDLP\nTrotsky was a Russian revolutionary and a founder of the Red Army.";
+        let (_, c) = run(text, None);
+        assert!(c.classes.iter().all(|c| c.rule != "member-panel-shape" && c.rule != "post-header-panel"));
     }
 
     #[test]
