@@ -56,6 +56,9 @@ pub enum Role {
     /// A line of a poster's member panel (rank, join date, post count): chrome, and evidence that the name line
     /// above it heads a post.
     Panel,
+    /// The head of a list of links ("Related posts", "Popular"): the short, unpunctuated lines under it are its
+    /// links.
+    Links,
 }
 
 impl Role {
@@ -70,6 +73,7 @@ impl Role {
             "comment-counter" => Role::CommentCounter,
             "editor" => Role::Editor,
             "panel" => Role::Panel,
+            "links" => Role::Links,
             _ => return None,
         })
     }

@@ -317,7 +317,10 @@ impl<'a> Context<'a> {
         // A sentence that recurs across documents is a quotation they share ("Workers of the world, unite!" in
         // a hundred essays); chrome that recurs is a phrase or a label.
         let quotation = ends_sentence(t) && self.words[i] >= 8;
-        v[33] = if quotation { 0.0 } else { (1.0 + self.corpus.others(t) as f32).log2() };
+        // One other document with the same line is what two pages of one thread share (its title): evidence
+        // begins at two.
+        let others = self.corpus.others(t);
+        v[33] = if quotation || others < 2 { 0.0 } else { (others as f32).log2() };
         v[34] = on(prev, &|j| self.claimed(j, LineLabel::Boilerplate));
         v[35] = on(next, &|j| self.claimed(j, LineLabel::Boilerplate));
         v[36] = on(prev, &|j| self.claimed(j, LineLabel::Meta));

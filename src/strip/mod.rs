@@ -419,6 +419,8 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
+    // The links under a list's head.
+    link_lists(lines, &words, &nb, &mut cls);
     // Short unpunctuated lines inside a run of chrome.
     chrome_runs(lines, &words, &nb, &mut cls);
 
@@ -668,6 +670,25 @@ fn member_panels(
             c.role = LineRole::Rule(Role::CommentHeader);
             c.author = Some(lines[n].text.trim_start_matches(['•', '·', '*', '-', ' ']).to_owned());
             cls[n] = Some(c);
+        }
+    }
+}
+
+/// Under the head of a list of links ("Related posts", "Similar resources:"), the short lines without sentence
+/// punctuation are its links, up to the first line of prose, the first line a rule claimed or a gap of two blank
+/// lines.
+fn link_lists(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Option<LineClass>]) {
+    let heads: Vec<usize> =
+        nb.iter().filter(|&i| cls[i].as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::Links))).collect();
+    for h in heads {
+        let mut k = nb.next(h);
+        while let Some(j) = k {
+            let link = cls[j].is_none() && words[j] <= 12 && !ends_sentence(&lines[j].text) && gap_before(j, lines) < 2;
+            if !link {
+                break;
+            }
+            cls[j] = Some(LineClass::new(LineLabel::Boilerplate, "link-list"));
+            k = nb.next(j);
         }
     }
 }
@@ -1359,6 +1380,15 @@ mod tests {
         let text = "Leon Trotsky\nBorn\n7 November 1879\nParty\nRSDLP\nTrotsky was a Russian revolutionary and a founder of the Red Army.";
         let (_, c) = run(text, None);
         assert!(c.classes.iter().all(|c| c.rule != "member-panel-shape" && c.rule != "post-header-panel"));
+    }
+
+    #[test]
+    fn the_links_under_a_list_head_are_chrome() {
+        let text = "The Bolsheviks took power in Petrograd in October 1917, and the Mensheviks left the Congress of Soviets.\n\nRelated documents\nHistory of Finland\nPolitics of Benin\nEdmund Stoiber\n\n\nThe civil war that followed lasted until 1921 and cost millions of lives.";
+        let (_, c) = run(text, None);
+        let got: Vec<&str> =
+            c.classes.iter().filter(|c| c.label != LineLabel::Blank).map(|c| c.rule.as_str()).collect();
+        assert_eq!(got, ["content", "related-links", "link-list", "link-list", "link-list", "content"]);
     }
 
     #[test]
