@@ -309,6 +309,13 @@ pub fn score(a: &Analysis, d: &LabelledDoc, errors: &mut Vec<String>) -> Counts 
     c
 }
 
+/// Analyse one labelled document as an unlisted file is analysed, with the corpus's line-shape counts.
+fn analyse_doc(corpus: &LabelledCorpus, d: &LabelledDoc, data: &Data) -> Result<Analysis, String> {
+    let raw_dir = d.path.parent().unwrap_or(Path::new("."));
+    let raw = read::read(&input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
+    Ok(analyse_in(&raw, data, &corpus.evidence))
+}
+
 /// Every line of one labelled document as the cleaner labelled it, beside its gold label: line, gold, got, rule,
 /// the author and time read from it, the segment it went to, and its text.
 pub fn show(corpus: &LabelledCorpus, data: &Data, file: &str) -> Result<String, String> {
@@ -318,9 +325,7 @@ pub fn show(corpus: &LabelledCorpus, data: &Data, file: &str) -> Result<String, 
         .iter()
         .find(|d| d.entry.file == file || d.entry.file.trim_end_matches(".txt") == file)
         .ok_or_else(|| format!("{file}: not a labelled document of the manifest"))?;
-    let raw_dir = d.path.parent().unwrap_or(Path::new("."));
-    let raw = read::read(&input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
-    let a = analyse_in(&raw, data, &corpus.evidence);
+    let a = analyse_doc(corpus, d, data)?;
     let gold: std::collections::HashMap<usize, &str> = d.lines.iter().map(|g| (g.line, g.label)).collect();
     let mut out = String::new();
     for (i, (l, c)) in a.lines.iter().zip(&a.classified.classes).enumerate() {
@@ -355,9 +360,7 @@ pub struct Evaluation {
 pub fn evaluate(corpus: &LabelledCorpus, data: &Data) -> Result<Evaluation, String> {
     let mut docs = Vec::new();
     for d in &corpus.docs {
-        let raw_dir = d.path.parent().unwrap_or(Path::new("."));
-        let raw = read::read(&input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
-        let a = analyse_in(&raw, data, &corpus.evidence);
+        let a = analyse_doc(corpus, d, data)?;
         let mut errors = Vec::new();
         let c = score(&a, d, &mut errors);
         docs.push((d.entry.split.clone(), d.entry.style.clone(), c, errors));

@@ -243,7 +243,14 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
-    member_panels(lines, &words, &nb, &mut cls, &rules.page);
+    // Header shapes: what each short line is made of.
+    let shapes: Vec<Option<HeaderShape>> = lines
+        .iter()
+        .zip(&words)
+        .map(|(l, &w)| if w == 0 || w > 16 { None } else { header::read(&l.text, &rules.page) })
+        .collect();
+
+    member_panels(lines, &words, &shapes, &nb, &mut cls, &rules.page);
 
     // A bullet + handle line directly above a posted-time line is a comment header, flair or not.
     for i in 0..n {
@@ -283,11 +290,6 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
     }
 
     // Post and comment headers by their shape.
-    let shapes: Vec<Option<HeaderShape>> = lines
-        .iter()
-        .zip(&words)
-        .map(|(l, &w)| if w == 0 || w > 16 { None } else { header::read(&l.text, &rules.page) })
-        .collect();
     header_pass(lines, &shapes, &nb, &mut cls, &rules.page);
 
     let kind = kind.unwrap_or_else(|| infer_kind(&cls, lines, &words));
@@ -572,6 +574,7 @@ impl Draft {
 fn member_panels(
     lines: &[NormLine],
     words: &[usize],
+    shapes: &[Option<HeaderShape>],
     nb: &NonBlank,
     cls: &mut [Option<LineClass>],
     page: &crate::rules::PageWords,
@@ -595,16 +598,14 @@ fn member_panels(
                 .is_some_and(|w| with_lower(w, |l| page.is(l, crate::rules::page_kind::PANEL)))
     };
     let value = |i: usize| words[i] <= 4 && lines[i].text.len() <= 40 && !ends_sentence(&lines[i].text);
-    // Only lines no rule gave a structural role, or dates (a join date is not a post's time).
+    // Only lines no rule gave a structural role, or bylines and datelines (a join date is not a post's time).
     let free = |c: &Option<LineClass>| {
         c.as_ref().is_none_or(|c| c.role == LineRole::Rule(Role::None) || c.role == LineRole::Rule(Role::Byline))
     };
-    let starts: Vec<usize> = nb.iter().collect();
-    let mut k = 0;
-    while k < starts.len() {
-        let i = starts[k];
-        k += 1;
-        if !(rule_panel(&cls[i]) || (cls[i].is_none() && membership(i))) {
+    // The first line after the last run read: a run is read once.
+    let mut past = 0;
+    for i in nb.iter() {
+        if i < past || !(rule_panel(&cls[i]) || (cls[i].is_none() && membership(i))) {
             continue;
         }
         let mut run = vec![i];
@@ -627,15 +628,12 @@ fn member_panels(
             run.push(x);
             j = after;
         }
-        while k < starts.len() && starts[k] <= *run.last().expect("a run") {
-            k += 1;
-        }
-        // The name above, across one custom title ("Lead or get out of the way").
+        past = run.last().map_or(i, |&l| l) + 1;
         let name_line = |x: usize| {
             cls[x].is_none()
                 && words[x] <= 4
                 && !ends_sentence(&lines[x].text)
-                && header::read(&lines[x].text, page).is_some_and(|h| h.shape == Shape::Handle)
+                && shapes[x].as_ref().is_some_and(|h| h.shape == Shape::Handle)
         };
         // The name above, across a custom title and a rank the patterns do not know ("Rogue Valley" / "Lead or
         // get out of the way" / "DP Veteran" / "Joined"): the farthest name line of the short lines above.
