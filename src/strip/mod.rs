@@ -15,8 +15,10 @@
 //!    * `quote`: after a quote header, the first line, and every following line that repeats text written earlier
 //!      in the thread (the scrape keeps quoted text but loses the quote box);
 //!    * `signature` / `repeated-line`: a line repeated at the end of several posts, or three or more times;
-//!    * `caption-repeat`: a short unpunctuated line that repeats a sentence of another paragraph (an image or
-//!      link-preview caption);
+//!    * `page-title`: near the top, the browser title "Heading – Site" above the heading's own line;
+//!    * `attribution`: outside threads, a quotation page's repeated "Name, Work" lines under quotations (meta);
+//!    * `caption-repeat`: outside threads, a short unpunctuated line that repeats a sentence of a paragraph above
+//!      it (an image or link-preview caption);
 //!    * `tag-list`: a lowercase run of keywords with no function words and no punctuation;
 //!    * `chrome-run`: a short unpunctuated line between two boilerplate lines;
 //! 4. **The learned classifier** ([`model`], `line-model`), over [`features`] of every line still undecided (with
@@ -360,6 +362,9 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
+    // Attributions under quotations: "— Leon Trotsky", and a quotation page's "Name, Work" lines.
+    attributions(lines, &words, &nb, &mut cls, kind);
+
     // Repeated lines: signatures under posts, lines repeated three or more times.
     let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
     for i in nb.iter() {
@@ -389,16 +394,21 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
-    // Captions that repeat a sentence of another paragraph.
+    // The browser title: a line near the top that is the page's heading plus a separator and a short tail (the
+    // site's name: "Title – Site", "Title | Site") is chrome when the heading itself follows as a line of its own.
+    page_titles(lines, &words, &nb, &mut cls);
+
+    // Captions that repeat a sentence of a paragraph above them. In a thread, a line repeated further down is a
+    // reply quoting it, and a line repeating one above is a quotation of it: neither is a caption.
     for i in nb.iter() {
-        if budget == 0 {
+        if budget == 0 || kind == DocKind::Forum {
             break;
         }
         if cls[i].is_some() || !(6..=30).contains(&words[i]) || ends_sentence(&lines[i].text) {
             continue;
         }
         let t = lines[i].text.as_str();
-        let found = nb.iter().any(|j| {
+        let found = nb.iter().take_while(|&j| j < i).any(|j| {
             if budget < lines[j].text.len() {
                 budget = 0;
                 return false;
@@ -1100,6 +1110,82 @@ fn ends_post(i: usize, cls: &[Option<LineClass>], nb: &NonBlank) -> bool {
 }
 
 /// Ends like a sentence: `.`, `!`, `?` or `...`, possibly followed by closing quotes or brackets.
+/// The most words an attribution line has.
+const ATTRIBUTION_WORDS: usize = 12;
+/// How many lines of one name a quotation page's attributions need to be seen as its template.
+const ATTRIBUTION_REPEATS: usize = 3;
+
+/// Attribution lines, which are metadata of the quotation above them: outside threads (where a line repeated
+/// under posts is a signature), short lines after paragraphs that open with one name at least
+/// [`ATTRIBUTION_REPEATS`] times ("LEON TROTSKY, Diary in Exile", "Leon Trotsky"). A single "— Name" line is left
+/// to the classifier: the normaliser folds dashes to hyphens, and a hyphen opens list items as often.
+fn attributions(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Option<LineClass>], kind: DocKind) {
+    if kind == DocKind::Forum {
+        return;
+    }
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for i in nb.iter() {
+        if cls[i].is_some() || !(1..=ATTRIBUTION_WORDS).contains(&words[i]) {
+            continue;
+        }
+        let after_text = nb.prev(i).is_some_and(|p| cls[p].is_none() && words[p] >= 5 && words[p] > words[i]);
+        if !after_text {
+            continue;
+        }
+        let t = lines[i].text.trim();
+        if let Some(name) = attributed_name(t) {
+            by_name.entry(name.to_lowercase()).or_default().push(i);
+        }
+    }
+    for occ in by_name.into_values().filter(|o| o.len() >= ATTRIBUTION_REPEATS) {
+        for i in occ {
+            cls[i] = Some(LineClass::new(LineLabel::Meta, "attribution"));
+        }
+    }
+}
+
+/// The name an attribution opens with: two to four capitalised words up to the first comma, bracket, colon or
+/// quotation mark ("Leon Trotsky", "LEON TROTSKY, Diary in Exile").
+fn attributed_name(t: &str) -> Option<String> {
+    let head = t.split([',', '(', ':', '"']).next().unwrap_or("");
+    let name: Vec<&str> = head.split_whitespace().collect();
+    let name_like =
+        (2..=4).contains(&name.len()) && name.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    name_like.then(|| name.join(" "))
+}
+
+/// How many non-blank lines from the top the browser title and its heading are looked for in.
+const TITLE_ZONE: usize = 8;
+
+/// Mark `Title <sep> Site` lines followed, within the top [`TITLE_ZONE`] lines, by `Title` on its own line.
+fn page_titles(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Option<LineClass>]) {
+    let top: Vec<usize> = nb.iter().take(TITLE_ZONE).collect();
+    for (k, &j) in top.iter().enumerate() {
+        if cls[j].is_some() {
+            continue;
+        }
+        let long = lines[j].text.trim();
+        let suffixed = top[k + 1..].iter().any(|&i| {
+            let t = lines[i].text.trim();
+            words[i] >= 2 && long.len() > t.len() && long.starts_with(t) && site_suffix(&long[t.len()..])
+        });
+        if suffixed {
+            cls[j] = Some(LineClass::new(LineLabel::Boilerplate, "page-title"));
+        }
+    }
+}
+
+/// ` – Site Name`, ` | Site`, ` - Site`, ` :: Site`, ` » Site`: a separator, then one to six words.
+fn site_suffix(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    let Some(tail) = ["–", "—", "|", "-", "::", "»", "·", "•"].iter().find_map(|sep| rest.strip_prefix(sep))
+    else {
+        return false;
+    };
+    let n = tail.split_whitespace().count();
+    tail.starts_with(' ') && (1..=6).contains(&n)
+}
+
 pub fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end_matches(['"', '\'', ')', ']', ' ']);
     t.ends_with(['.', '!', '?'])
@@ -1387,6 +1473,39 @@ mod tests {
         let got: Vec<&str> =
             c.classes.iter().filter(|c| c.label != LineLabel::Blank).map(|c| c.rule.as_str()).collect();
         assert_eq!(got, ["content", "related-links", "link-list", "link-list", "link-list", "content"]);
+    }
+
+    #[test]
+    fn a_browser_title_above_its_heading_is_chrome_and_captions_repeat_only_text_above_them() {
+        let text = "The Kronstadt rising | Anarchist Histories\n\nThe Kronstadt rising\n\nIn March 1921 the sailors of Kronstadt rose against the Bolsheviks and demanded free soviets.\n\nthe sailors of Kronstadt rose against the Bolsheviks\n\nTrotsky and Tukhachevsky crushed the rising within two weeks, and the Tenth Congress banned factions.\n\nTrotsky and Tukhachevsky crushed the rising within two weeks";
+        let (_, c) = run(text, Some(DocKind::Article));
+        let got: Vec<&str> =
+            c.classes.iter().filter(|c| c.label != LineLabel::Blank).map(|c| c.rule.as_str()).collect();
+        assert_eq!(got, ["page-title", "heading", "content", "caption-repeat", "content", "caption-repeat"]);
+        // In a thread the same repeats are a reply quoting a post, not captions.
+        let (_, c) = run(text, Some(DocKind::Forum));
+        assert!(c.classes.iter().all(|c| c.rule != "caption-repeat"), "{:?}", c.classes);
+    }
+
+    #[test]
+    fn a_quotation_pages_attributions_are_metadata() {
+        let q = "The revolution is the locomotive of history, and it does not stop at any station.";
+        let (q2, q3, q4) = (
+            "The state is a special organisation of force, the organisation of violence for suppressing some class.",
+            "Democracy for an insignificant minority, democracy for the rich, that is the democracy of capitalism.",
+            "The proletariat needs state power, a centralised organisation of force, to crush the exploiters.",
+        );
+        let text = format!("{q}\n— Leon Trotsky, 1938\n\nThree things followed the rising:\n– Kronstadt was taken\n– The Tenth Congress met\n– Factions were banned\n\n{q2}\nVLADIMIR LENIN, State and Revolution\n{q3}\nVladimir Lenin\n{q4}\nVLADIMIR LENIN, Letters from Afar");
+        let (_, c) = run(&text, Some(DocKind::Article));
+        let got: Vec<&str> =
+            c.classes.iter().filter(|c| c.label != LineLabel::Blank).map(|c| c.label.as_str()).collect();
+        assert!(got[..6].iter().all(|&l| l != "meta"), "{got:?}");
+        let rules: Vec<&str> =
+            c.classes.iter().filter(|c| c.label != LineLabel::Blank).map(|c| c.rule.as_str()).collect();
+        assert_eq!(got[6..], ["content", "meta", "content", "meta", "content", "meta"], "{rules:?}");
+        // In a thread a line repeated under posts is not taken for an author's name.
+        let (_, c) = run(&text, Some(DocKind::Forum));
+        assert!(c.classes.iter().all(|c| c.rule != "attribution"));
     }
 
     #[test]
