@@ -362,7 +362,7 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
-    // Attributions under quotations: "— Leon Trotsky", and a quotation page's "Name, Work" lines.
+    // A quotation page's repeated "Name, Work" lines under its quotations.
     attributions(lines, &words, &nb, &mut cls, kind);
 
     // Repeated lines: signatures under posts, lines repeated three or more times.
@@ -1175,11 +1175,11 @@ fn page_titles(lines: &[NormLine], words: &[usize], nb: &NonBlank, cls: &mut [Op
     }
 }
 
-/// ` – Site Name`, ` | Site`, ` - Site`, ` :: Site`, ` » Site`: a separator, then one to six words.
+/// ` - Site Name` (any dash: the normaliser has folded them to a hyphen), ` | Site`, ` :: Site`, ` » Site`: a
+/// separator, then one to six words.
 fn site_suffix(rest: &str) -> bool {
     let rest = rest.trim_start();
-    let Some(tail) = ["–", "—", "|", "-", "::", "»", "·", "•"].iter().find_map(|sep| rest.strip_prefix(sep))
-    else {
+    let Some(tail) = ["|", "-", "::", "»", "·", "•"].iter().find_map(|sep| rest.strip_prefix(sep)) else {
         return false;
     };
     let n = tail.split_whitespace().count();
