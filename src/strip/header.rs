@@ -214,7 +214,15 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
                 | Class::Flair
         )
     });
-    if others > allowance && !(author.is_none() && time.is_none() && only_furniture) {
+    // One word and a number, nothing else: a reaction counted under a post ("Thanks 4", "Haha 2"), not a name;
+    // or up to three words and a signed number, a vote tally ("Thumb up +5", "Score -2").
+    let words_only: Vec<&Tok> = toks.iter().filter(|t| t.class != Class::Sep).collect();
+    let signed = words_only.last().is_some_and(|t| text[t.start..t.end].starts_with(['+', '-']));
+    let reaction = (words_only.len() == 2 || (signed && (2..=4).contains(&words_only.len())))
+        && words_only[..words_only.len() - 1].iter().all(|t| matches!(t.class, Class::Cap | Class::Word | Class::Ui))
+        && words_only.last().is_some_and(|t| t.class == Class::Num)
+        && time.is_none();
+    if others > allowance && !reaction && !(author.is_none() && time.is_none() && only_furniture) {
         return None;
     }
     let span = |a: usize, b: usize| (toks[a].start, toks[b].end);
@@ -234,12 +242,6 @@ pub fn read(text: &str, words: &PageWords) -> Option<HeaderShape> {
     // Without a time, an author makes a header when it is marked or introduced, or said to speak, or counted.
     let counted = toks.iter().any(|t| t.class == Class::Unit);
     let spoken = author.is_some_and(|a| a.2 == Mark::Verb);
-    // One word and a number, nothing else: a reaction counted under a post ("Thanks 4", "Haha 2"), not a name.
-    let words_only: Vec<&Tok> = toks.iter().filter(|t| t.class != Class::Sep).collect();
-    let reaction = words_only.len() == 2
-        && matches!(words_only[0].class, Class::Cap | Class::Word | Class::Ui)
-        && words_only[1].class == Class::Num
-        && time.is_none();
     let author = author.filter(|_| !reaction);
     let author_range = author_range.filter(|_| !reaction);
     let shape = match (author, time) {
@@ -361,6 +363,10 @@ fn classify_lower(core: &str, lower: &str, raw: &str, w: &PageWords, prev: Optio
     // "'25": a year written with its apostrophe.
     if raw.starts_with('\'') && core.len() == 2 && core.bytes().all(|c| c.is_ascii_digit()) {
         return Class::Year;
+    }
+    // "11.10.2019" is a date before it is a number.
+    if is_numeric_date(core) {
+        return Class::Date;
     }
     if is_number(core) {
         if raw.starts_with('#') {
@@ -635,6 +641,23 @@ fn author_span(
         while a > 0 && i - a < 3 && name_here(&toks[a - 1]) && !in_time(a - 1) {
             a -= 1;
         }
+        // A line that is only a name and the verb may give a longer name whose capitalised words are joined by
+        // function words ("Rodger the Real King of France said...").
+        if ends && a > 0 && a < i {
+            let mut b = a;
+            // A joining word: short, in lower case, a function word or one that is also furniture ("of").
+            let joiner = |t: &Tok| lower(t) && t.end - t.start <= 4 && (stop(t) || matches!(t.class, Ui | Hdr));
+            while b > 0 && i - b < 7 && !in_time(b - 1) && (name(toks[b - 1].class) || joiner(&toks[b - 1])) {
+                b -= 1;
+            }
+            while b < a && joiner(&toks[b]) {
+                b += 1;
+            }
+            let whole = toks[..b].iter().all(|t| matches!(t.class, Sep | Num));
+            if whole {
+                a = b;
+            }
+        }
         let opens = toks[..a].iter().enumerate().all(|(k, t)| furniture(t.class) || in_time(k));
         if a < i && opens {
             return Some((a, i - 1, Mark::Verb));
@@ -715,10 +738,17 @@ mod tests {
             Some((Shape::Header, Some("Anonymous Andrew Sutton")))
         );
         assert_eq!(
+            show("Ivan the Terrible of Moscow said...").map(|s| (s.0, s.1)),
+            Some((Shape::Header, Some("Ivan the Terrible of Moscow")))
+        );
+        // In a sentence the name is the capitalised run before the verb only.
+        assert_eq!(show("In his speech Lenin said:").map(|s| s.1), None);
+        assert_eq!(
             show("u/name Flair words Oct 03 '21 edited").map(|s| (s.0, s.1)),
             Some((Shape::Header, Some("u/name")))
         );
         assert_eq!(show("October 16, 2020 at 10:31 PM").map(|s| s.0), Some(Shape::Time));
+        assert_eq!(show("11.10.2019").map(|s| s.0), Some(Shape::Time));
         assert_eq!(show("12 points").map(|s| s.0), Some(Shape::Chrome));
         assert_eq!(show("arrow-up").map(|s| s.0), Some(Shape::Chrome));
     }
@@ -802,5 +832,9 @@ mod engine_tests {
         assert!(read("Reply · Report", &w).unwrap().counter);
         assert!(read("Newer Post Older Post Home", &w).unwrap().counter);
         assert!(!read("Reply", &w).unwrap().counter, "one word may be a reply's text");
+        // A vote tally: words and a signed number.
+        assert!(read("Thumb up +5", &w).unwrap().counter);
+        assert!(read("Score -2", &w).unwrap().counter);
+        assert!(read("Lenin Stalin 1924", &w).is_none_or(|h| !h.counter));
     }
 }

@@ -9,7 +9,9 @@
 //!    chrome words, separators and flair is a post header, a posted time, a quote header or a counter; a name
 //!    line is a header when a time is next to it, when the document's own template repeats it, or in a comment
 //!    section above a text (`post-header-shape`, `posted-time-shape`, `quote-header-shape`,
-//!    `post-header-template`, `counter-shape`).
+//!    `post-header-template`, `counter-shape`); where name lines sit directly above their own time lines, any short
+//!    line of the same decoration above a time line is a header whatever its name is made of (`post-header-slot`);
+//!    a name line directly under a post's header and time opens that post's text (`addressee`, kept).
 //! 3. **General evidence** that needs no pattern:
 //!    * `thread-starter`: a lone handle at the top of a page, below chrome and above the first text;
 //!    * `quote`: after a quote header, the first line, and every following line that repeats text written earlier
@@ -852,6 +854,17 @@ fn header_pass(
             }
             continue;
         }
+        // A name line without a time directly under a post's header and time opens that post's text: the one
+        // replied to ("@name"), not a new header.
+        let role = |k: usize| found.iter().rev().find(|(j, _)| *j == k).map(|(_, c)| c.role);
+        let under_header = nb.prev(i).is_some_and(|p| {
+            role(p) == Some(LineRole::Rule(Role::Posted))
+                && nb.prev(p).is_some_and(|q| role(q) == Some(LineRole::Rule(Role::CommentHeader)))
+        });
+        if under_header && h.author.is_some() && h.time.is_none() && !h.quoting {
+            found.push((i, LineClass::new(LineLabel::Content, "addressee")));
+            continue;
+        }
         let c = match h.shape {
             Shape::Time if h.strong_time => {
                 let mut c = LineClass::new(LineLabel::Meta, "posted-time-shape");
@@ -934,9 +947,97 @@ fn header_pass(
             }
         }
     }
+    slot_headers(lines, shapes, nb, cls, &mut found);
+    // The slot may have found the header above a name line read as a header of its own: that line is the
+    // post's addressee.
+    found.sort_by_key(|(i, _)| *i);
+    let role = |found: &[(usize, LineClass)], k: usize| {
+        found.binary_search_by_key(&k, |(j, _)| *j).ok().map(|x| found[x].1.role)
+    };
+    let addressees: Vec<usize> = found
+        .iter()
+        .filter(|(i, c)| {
+            c.role == LineRole::Rule(Role::CommentHeader)
+                && c.time.is_none()
+                && shapes[*i].as_ref().is_some_and(|h| h.time.is_none() && !h.quoting)
+                && nb.prev(*i).is_some_and(|p| {
+                    role(&found, p) == Some(LineRole::Rule(Role::Posted))
+                        && nb.prev(p).is_some_and(|q| role(&found, q) == Some(LineRole::Rule(Role::CommentHeader)))
+                })
+        })
+        .map(|(i, _)| *i)
+        .collect();
+    for (i, c) in found.iter_mut() {
+        if addressees.contains(i) {
+            *c = LineClass::new(LineLabel::Content, "addressee");
+        }
+    }
     for (i, c) in found {
         cls[i] = Some(c);
     }
+}
+
+/// The document's header slot: where name lines read as headers sit directly above their own time lines
+/// ("3. Xavier" / "December 23rd, 2012") twice or more with the same decoration, any short line of that
+/// decoration directly above a time line is a header, whatever the name is made of ("2. the aardvark").
+fn slot_headers(
+    lines: &[NormLine],
+    shapes: &[Option<HeaderShape>],
+    nb: &NonBlank,
+    cls: &[Option<LineClass>],
+    found: &mut Vec<(usize, LineClass)>,
+) {
+    // The leading furniture of a line (bullets, numbering), digits masked.
+    let prefix = |i: usize| -> String {
+        let t = &lines[i].text;
+        let end = t.find(char::is_alphabetic).unwrap_or(t.len());
+        t[..end].chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect()
+    };
+    let role_at = |i: usize| found.iter().find(|(k, _)| *k == i).map(|(_, c)| c.role);
+    let mut slots: HashMap<String, usize> = HashMap::new();
+    for i in nb.iter() {
+        let named = shapes[i].as_ref().is_some_and(|h| h.shape == Shape::Handle)
+            && role_at(i) == Some(LineRole::Rule(Role::CommentHeader));
+        if named && nb.next(i).is_some_and(|j| role_at(j) == Some(LineRole::Rule(Role::Posted))) {
+            *slots.entry(prefix(i)).or_insert(0) += 1;
+        }
+    }
+    if slots.values().all(|&n| n < 2) {
+        return;
+    }
+    let time_line = |j: usize| {
+        cls[j].is_none()
+            && role_at(j).is_none_or(|r| r == LineRole::Rule(Role::Posted))
+            && shapes[j].as_ref().is_some_and(|h| h.shape == Shape::Time && h.strong_time && h.author.is_none())
+    };
+    let mut more = Vec::new();
+    for i in nb.iter() {
+        if cls[i].is_some() || role_at(i).is_some() {
+            continue;
+        }
+        let Some(j) = nb.next(i).filter(|&j| time_line(j)) else { continue };
+        let t = lines[i].text.as_str();
+        let p = prefix(i);
+        let name = t[p.len()..].trim();
+        let words = name.split(' ').count();
+        let punctuated = has_sentence_break(t) || t.ends_with(['.', '!', '?', ',', ';', ':']) && !t.ends_with("...");
+        if name.is_empty() || words > 5 || punctuated || slots.get(&p).is_none_or(|&n| n < 2) {
+            continue;
+        }
+        let mut c = LineClass::new(LineLabel::Meta, "post-header-slot");
+        c.role = LineRole::Rule(Role::CommentHeader);
+        c.author = Some(name.to_owned());
+        more.push((i, c));
+        if role_at(j).is_some() {
+            continue;
+        }
+        let h = shapes[j].as_ref().expect("a time shape");
+        let mut tc = LineClass::new(LineLabel::Meta, "posted-time-shape");
+        tc.role = LineRole::Rule(Role::Posted);
+        tc.time = h.time.map(|(a, b)| lines[j].text[a..b].to_owned());
+        more.push((j, tc));
+    }
+    found.extend(more);
 }
 
 impl Draft {
@@ -1342,6 +1443,15 @@ mod tests {
         (lines, c)
     }
 
+    /// Each non-blank line's label, rule and author.
+    fn triples(c: &Classified) -> Vec<(&'static str, &str, Option<&str>)> {
+        c.classes
+            .iter()
+            .filter(|c| c.label != LineLabel::Blank)
+            .map(|c| (c.label.as_str(), c.rule.as_str(), c.author.as_deref()))
+            .collect()
+    }
+
     fn labels(c: &Classified) -> Vec<&'static str> {
         c.classes.iter().map(|c| c.label.as_str()).collect()
     }
@@ -1446,12 +1556,7 @@ mod tests {
         // A XenForo-style panel of field and value lines, under a name and a custom title.
         let text = "Soviet foreign policy in 1939\n\nIvan Petrovich\n\nFree thinker\nJoined\nApr 18, 2013\nMessages\n1,203\nLocation\nOdessa\nThe pact was a cynical bargain, and both sides knew it at the time.\n\nPoster_77\nBanned\nNo, it bought the Soviet Union almost two years to prepare for the war.";
         let (_, c) = run(text, None);
-        let got: Vec<(&str, &str, Option<&str>)> = c
-            .classes
-            .iter()
-            .filter(|c| c.label != LineLabel::Blank)
-            .map(|c| (c.label.as_str(), c.rule.as_str(), c.author.as_deref()))
-            .collect();
+        let got = triples(&c);
         let panel = ("boilerplate", "member-panel-shape", None);
         assert_eq!(got[1], ("meta", "post-header-panel", Some("Ivan Petrovich")));
         assert_eq!(got[2], ("boilerplate", "member-title", None));
@@ -1464,6 +1569,50 @@ mod tests {
         let text = "Leon Trotsky\nBorn\n7 November 1879\nParty\nRSDLP\nTrotsky was a Russian revolutionary and a founder of the Red Army.";
         let (_, c) = run(text, None);
         assert!(c.classes.iter().all(|c| c.rule != "member-panel-shape" && c.rule != "post-header-panel"));
+    }
+
+    #[test]
+    fn a_comment_sections_header_slot_takes_any_name_and_an_addressee_is_text() {
+        // Numbered comments, each a name line above its own date line; two names are read by shape, so the
+        // slot takes the names no name reader would ("the walrus", "Tea in Moscow").
+        let text = "1. Koba
+
+March 3rd, 2014
+
+The anniversary passed without a word in the papers.
+
+2. the walrus
+
+March 3rd, 2014
+
+@Koba
+It was on the radio all morning here.
+
+3. Dzhugashvili
+
+March 4th, 2014
+
+Nobody remembers the old man now.
+
+4. Tea in Moscow
+
+March 4th, 2014
+
+Some of us remember him well enough.";
+        let (_, c) = run(text, Some(DocKind::Forum));
+        let got = triples(&c);
+        assert_eq!(got[3], ("meta", "post-header-slot", Some("the walrus")));
+        assert_eq!(got[4].1, "posted-time-shape");
+        assert_eq!(got[5], ("content", "addressee", None));
+        assert_eq!(got[10], ("meta", "post-header-slot", Some("Tea in Moscow")));
+        // Without two name lines read as headers above their times there is no slot to fill.
+        let text = "The walrus
+
+March 3rd, 2014
+
+The anniversary passed without a word in the papers.";
+        let (_, c) = run(text, None);
+        assert!(c.classes.iter().all(|c| c.rule != "post-header-slot"));
     }
 
     #[test]
