@@ -6,7 +6,7 @@ Run by bench/compare.sh (which installs the tools in bench/out/venv); by hand:
     bench/out/venv/bin/python bench/compare.py DIR [--runs 3] [--rust MATCH_ONLY_OUTPUT] [--unique raw]
 
 Every name the Rust matcher (`marginalia::entities::Matcher`) builds a pattern from is extracted from the
-gazetteer, with the same rules (see `Matcher::build` in src/entities.rs):
+gazetteer, with the same rules (see `Matcher::build` in src/tag/entities.rs):
 
 * the name, aliases and derived forms of every row of gazetteer/entities/*.tsv, without a leading `=` (which
   marks a case-sensitive alias) and without a trailing bracketed qualifier ("Robert Service (historian)");
@@ -63,7 +63,7 @@ def tsv_rows(path: Path, header: list[str]):
 
 
 def strip_qualifier(name: str) -> str:
-    """'Robert Service (historian)' -> 'Robert Service' (src/entities.rs strip_qualifier)."""
+    """'Robert Service (historian)' -> 'Robert Service' (src/tag/entities.rs strip_qualifier)."""
     t = name.rstrip()
     if t.endswith(")") and "(" in t[:-1]:
         return name[: t[:-1].rfind("(")].rstrip()
@@ -71,7 +71,7 @@ def strip_qualifier(name: str) -> str:
 
 
 def surname(name: str) -> str | None:
-    """The last word of a person's name, when it can stand alone (src/entities.rs surname)."""
+    """The last word of a person's name, when it can stand alone (src/tag/entities.rs surname)."""
     words = name.split()
     if len(words) < 2 or any(w[0].islower() for w in words):
         return None

@@ -17,7 +17,7 @@
 //! the most frequent surfaces) are collected outside the timed sections. The last line of output is
 //! machine-readable (`result key=value ...`) for `bench/compare.sh`.
 
-use marginalia::entities::{MatchHow, Matcher};
+use marginalia::tag::entities::{MatchHow, Matcher};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

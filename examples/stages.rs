@@ -24,12 +24,12 @@
 //! that this chain produces exactly what the `marginalia` binary writes. If `pipeline::process` gains or loses a
 //! step, this file must follow.
 
+use marginalia::clean::segment::segment;
+use marginalia::clean::strip::corpus::CorpusLines;
+use marginalia::clean::strip::{classify_in, DocKind};
+use marginalia::output::write::{document_output, failed_output, DocOutput, STREAMS};
 use marginalia::pipeline::{self, Data};
-use marginalia::read::{self, RawDoc};
-use marginalia::segment::segment;
-use marginalia::strip::corpus::CorpusLines;
-use marginalia::strip::{classify_in, DocKind};
-use marginalia::write::{document_output, failed_output, DocOutput, STREAMS};
+use marginalia::text::read::{self, RawDoc};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -172,21 +172,21 @@ pub fn main() -> u8 {
 }
 
 fn train_lines(args: TrainArgs) -> u8 {
-    let rules = match crate::rules::Rules::load(&args.gold.gazetteer) {
+    let rules = match crate::data::rules::Rules::load(&args.gold.gazetteer) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("marginalia: error: {e}");
             return EXIT_CONFIG;
         }
     };
-    let corpus = match crate::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &[]) {
+    let corpus = match crate::tune::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &[]) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("marginalia: error: {e}");
             return EXIT_CONFIG;
         }
     };
-    let t = match crate::learn::train_lines(&corpus, &rules, Default::default()) {
+    let t = match crate::tune::train::train_lines(&corpus, &rules, Default::default()) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("marginalia: error: {e}");
@@ -199,7 +199,7 @@ fn train_lines(args: TrainArgs) -> u8 {
             return EXIT_CONFIG;
         }
     }
-    let out = args.out.unwrap_or_else(|| args.gold.gazetteer.join(crate::strip::model::FILE));
+    let out = args.out.unwrap_or_else(|| args.gold.gazetteer.join(crate::clean::strip::model::FILE));
     let text = t.model.to_tsv(&t.summary);
     eprint!("{}", t.summary);
     if args.check {
@@ -236,7 +236,7 @@ fn eval(args: EvalArgs) -> u8 {
             return EXIT_CONFIG;
         }
     };
-    let corpus = match crate::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &args.posts) {
+    let corpus = match crate::tune::eval::LabelledCorpus::load(&args.gold.raw, &args.gold.lines, &args.posts) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("marginalia: error: {e}");
@@ -244,7 +244,7 @@ fn eval(args: EvalArgs) -> u8 {
         }
     };
     if let Some(file) = &args.show {
-        return match crate::eval::show(&corpus, &data, file) {
+        return match crate::tune::eval::show(&corpus, &data, file) {
             Ok(text) => {
                 print!("{text}");
                 EXIT_OK
@@ -255,7 +255,7 @@ fn eval(args: EvalArgs) -> u8 {
             }
         };
     }
-    match crate::eval::evaluate(&corpus, &data) {
+    match crate::tune::eval::evaluate(&corpus, &data) {
         Ok(ev) => {
             print!("{}", ev.table());
             if let Some(split) = &args.errors {

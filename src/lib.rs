@@ -1,36 +1,27 @@
 //! marginalia: raw forum threads and articles in, a clean, annotated JSONL dataset out.
 //!
-//! The modules follow the pipeline, one stage each:
+//! The folders follow the pipeline (see `ARCHITECTURE.md`):
 //!
 //! ```text
-//! read ──▶ normalize ──▶ strip ──▶ segment ──▶ entities ──▶ dates ──▶ claims ──▶ write
-//! (RawDoc)  (NormLine)  (Classified) (Segmented) (Mention) (DateMention) (Claim) (records → annotated/*.jsonl)
-//!
-//! all documents' claims ──▶ reconcile ──▶ report
-//!                          (Inconsistency)  (inconsistencies.jsonl, REPORT.md)
+//! text ──▶ clean ──▶ tag ──▶ extract ──┬──▶ output (per document: segments, removed lines, documents)
+//! read,     strip,    entities, claims, │
+//! normalize segment   dates     stance  └──▶ reconcile (all documents) ──▶ output (inconsistencies, stances, REPORT.md)
 //! ```
 //!
-//! `pipeline` runs the per-document stages over many documents in parallel and the reduce step once; `rules`, `gazetteer`, `manifest` and `tsv` load
-//! the data files; `record` is the output contract; `cli` is the command line.
+//! `data` loads and validates the gazetteer's files; `pipeline` composes the stages (the per-document map phase,
+//! in parallel, and the reduce phase once); `tune` scores the cleaner against labelled pages and trains its learned
+//! parts; `cli` is the command line.
 
-pub mod claims;
+pub mod analysis;
+pub mod clean;
 pub mod cli;
-pub mod dates;
-pub mod entities;
+pub mod data;
 pub mod error;
-pub mod eval;
-pub mod gazetteer;
-pub mod learn;
-pub mod manifest;
-pub mod normalize;
+pub mod extract;
+pub mod output;
 pub mod pipeline;
-pub mod read;
 pub mod reconcile;
 pub mod record;
-pub mod report;
-pub mod rules;
-pub mod segment;
-pub mod stance;
-pub mod strip;
-pub mod tsv;
-pub mod write;
+pub mod tag;
+pub mod text;
+pub mod tune;

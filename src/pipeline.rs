@@ -2,23 +2,24 @@
 //! threads; a single writer appends their records in input order, so the output bytes do not depend on the
 //! number of threads.
 
-use crate::claims::{Claim, ClaimRules};
-use crate::dates::{DateContext, DateKind, DateMention, DateTagger};
-use crate::entities::{Matcher, Mention};
+pub use crate::analysis::Analysis;
+use crate::clean::segment::{segment, Segmented};
+use crate::clean::strip::corpus::CorpusLines;
+use crate::clean::strip::model::LineModel;
+use crate::clean::strip::{classify_in, Classified, DocKind, LineLabel};
+use crate::data::rules::Rules;
 use crate::error::{ConfigError, OutputError};
-use crate::normalize::{NormLine, Normalizer};
-use crate::read::{self, Input, RawDoc};
-use crate::reconcile::{reconcile, Located};
-use crate::rules::Rules;
-use crate::segment::{segment, Segmented};
-use crate::stance::{Evidence, StanceRules};
-use crate::strip::corpus::CorpusLines;
-use crate::strip::model::LineModel;
-use crate::strip::{classify_in, Classified, DocKind, LineLabel};
-use crate::write::{
+use crate::extract::claims::ClaimRules;
+use crate::extract::stance::StanceRules;
+use crate::output::write::{
     document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
     SUGGESTIONS,
 };
+use crate::reconcile::{reconcile, Located};
+use crate::tag::dates::{DateContext, DateKind, DateMention, DateTagger};
+use crate::tag::entities::{Matcher, Mention};
+use crate::text::normalize::{NormLine, Normalizer};
+use crate::text::read::{self, Input, RawDoc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -110,26 +111,6 @@ impl Data {
                 .collect()),
         }
     }
-}
-
-/// A document after every stage but writing.
-#[derive(Debug)]
-pub struct Analysis {
-    pub lines: Vec<NormLine>,
-    pub classified: Classified,
-    pub segmented: Segmented,
-    /// Entity mentions, per segment.
-    pub mentions: Vec<Vec<Mention>>,
-    /// Temporal expressions, per segment.
-    pub dates: Vec<Vec<DateMention>>,
-    /// Dated claims, per segment.
-    pub claims: Vec<Vec<Claim>>,
-    /// Temporal expressions on removed lines (bylines, comment times, file names), by line index.
-    pub removed_dates: Vec<(usize, Vec<DateMention>)>,
-    /// The document's own date, from its byline, when it gives one with a year.
-    pub doc_date: Option<String>,
-    /// Stance evidence sentences, per segment.
-    pub stances: Vec<Vec<Evidence>>,
 }
 
 /// Normalise, strip, segment and tag one decoded document, with no evidence from other documents.
@@ -410,7 +391,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     out.add_file(&opts.out, INCONSISTENCIES, &jsonl_of(&found)).map_err(RunError::Output)?;
     let paths = inputs.iter().map(|i| (i.doc_id.clone(), i.display.clone())).collect();
     let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
-    let report = crate::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
+    let report = crate::output::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
     out.add_file(&opts.out, REPORT, &report).map_err(RunError::Output)?;
     summary.claims = claims.len();
     summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();

@@ -369,3 +369,8 @@ pub struct DocumentRecord {
     /// Set when MANIFEST.tsv lists a sha256 that differs from the file's.
     pub manifest_mismatch: bool,
 }
+
+/// Scores are written with three decimals, so that the output does not depend on float printing details.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

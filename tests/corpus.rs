@@ -8,9 +8,9 @@
 
 mod common;
 
-use marginalia::eval::{evaluate, LabelledCorpus};
+use marginalia::data::rules::Rules;
 use marginalia::pipeline::Data;
-use marginalia::rules::Rules;
+use marginalia::tune::eval::{evaluate, LabelledCorpus};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -55,7 +55,7 @@ fn main() {
     let corpus = corpus();
 
     // Every raw file is labelled, every labelled file is in raw/.
-    let manifest = marginalia::manifest::Manifest::load_dir(&root().join("raw")).unwrap().unwrap();
+    let manifest = marginalia::data::manifest::Manifest::load_dir(&root().join("raw")).unwrap().unwrap();
     let unlabelled: Vec<&str> = manifest
         .entries()
         .into_iter()
@@ -111,7 +111,7 @@ fn main() {
 
     // The committed model is the one the dev split gives.
     let rules = Rules::load(&root().join("gazetteer")).unwrap();
-    let trained = marginalia::learn::train_lines(&corpus, &rules, Default::default()).unwrap();
+    let trained = marginalia::tune::train::train_lines(&corpus, &rules, Default::default()).unwrap();
     let committed = std::fs::read_to_string(root().join("gazetteer/line-model.tsv")).unwrap();
     if trained.model.to_tsv(&trained.summary) != committed {
         failed.push("gazetteer/line-model.tsv is stale: run `cargo run --release -- train lines`".into());

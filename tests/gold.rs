@@ -14,13 +14,13 @@
 
 mod common;
 
-use marginalia::manifest::{Manifest, ManifestEntry};
-use marginalia::normalize::Normalizer;
+use marginalia::data::manifest::{Manifest, ManifestEntry};
+use marginalia::output::write::document_output;
 use marginalia::pipeline::{analyse, Analysis, Data};
-use marginalia::read::{self, Input, Origin};
 use marginalia::reconcile::{reconcile, Located, LocatedStance};
 use marginalia::record::Inconsistency;
-use marginalia::write::document_output;
+use marginalia::text::normalize::Normalizer;
+use marginalia::text::read::{self, Input, Origin};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -7,7 +7,7 @@
 //! read from sentences of the segments, and inconsistencies whose positions are claims of `segments.jsonl` (date) or
 //! records of `stances.jsonl` (stance).
 
-use marginalia::gazetteer::Gazetteer;
+use marginalia::data::gazetteer::Gazetteer;
 use marginalia::record::{
     ClaimSpan, DateSpan, DocumentRecord, EntitySpan, Inconsistency, Position, RawPos, RemovedRecord, SegmentRecord,
     StanceEvidence, StanceQuote, StanceRecord, StanceSpan,
@@ -1451,7 +1451,7 @@ fn stances_are_read_from_sentences_of_the_text() {
     assert!(problems.is_empty(), "stance span problems:\n{}", problems.join("\n"));
 }
 
-/// How many sentences a record of `stances.jsonl` quotes at most (`STANCE_QUOTES` in src/reconcile.rs).
+/// How many sentences a record of `stances.jsonl` quotes at most (`STANCE_QUOTES` in src/reconcile/mod.rs).
 const STANCE_QUOTES: usize = 5;
 
 /// A speaker of `stances.jsonl`: (document, author, comment).
@@ -1650,7 +1650,7 @@ fn stance_records_quote_sentences_of_their_segments() {
 }
 
 /// Opposite stances on a target conflict when each side's evidence weighs at least this much (`CONFLICT_SIDE` in
-/// src/reconcile.rs): the sum, over the side's positions, of the absolute scores of all their own sentences.
+/// src/reconcile/mod.rs): the sum, over the side's positions, of the absolute scores of all their own sentences.
 const CONFLICT_SIDE: f64 = 0.3;
 
 /// What the quotes of the positions of one side of a target show of its weight: (a lower bound of the weight,

@@ -9,9 +9,9 @@
 //! handle (first post); a later post quoting this post's text as "X said:"; a signature that posts by a known
 //! author end with. The evidence is recorded with the author.
 
-use crate::normalize::NormLine;
-use crate::rules::Role;
-use crate::strip::{Classified, DocKind, LineLabel, LineRole};
+use crate::clean::strip::{Classified, DocKind, LineLabel, LineRole};
+use crate::data::rules::Role;
+use crate::text::normalize::NormLine;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -445,16 +445,16 @@ impl Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::Normalizer;
-    use crate::rules::Rules;
-    use crate::strip::classify;
+    use crate::clean::strip::classify;
+    use crate::data::rules::Rules;
+    use crate::text::normalize::Normalizer;
 
     fn run(text: &str, kind: Option<DocKind>) -> (Vec<NormLine>, Segmented) {
         let rules = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap();
         let mut n = Normalizer::new();
         let mut lines: Vec<NormLine> = text.split('\n').enumerate().map(|(i, l)| n.line(l, i as u32 + 1)).collect();
         let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"));
-        let model = crate::strip::model::LineModel::load(dir).unwrap();
+        let model = crate::clean::strip::model::LineModel::load(dir).unwrap();
         let c = classify(&mut lines, &rules, model.as_ref(), kind);
         let s = segment(&lines, &c);
         (lines, s)

@@ -18,11 +18,11 @@
 //!   segment of their own carrying the right author (`-` in the gold: no author). Posts with no header at all
 //!   cannot be told apart by any reader of the text alone; they are counted separately.
 
+use crate::clean::strip::corpus::CorpusLines;
+use crate::data::manifest::{Manifest, ManifestEntry};
 use crate::error::ConfigError;
-use crate::manifest::{Manifest, ManifestEntry};
 use crate::pipeline::{analyse_in, Analysis, Data};
-use crate::read::{self, Input, Origin};
-use crate::strip::corpus::CorpusLines;
+use crate::text::read::{self, Input, Origin};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -81,7 +81,7 @@ impl LabelledCorpus {
         let mut lines: BTreeMap<String, Vec<GoldLine>> = BTreeMap::new();
         for f in line_files {
             let (name, text) = read_text(f)?;
-            for (ln, cols) in crate::tsv::rows(&name, &text, &["file", "line", "label", "note"])? {
+            for (ln, cols) in crate::data::tsv::rows(&name, &text, &["file", "line", "label", "note"])? {
                 let err = |m: String| ConfigError::new(&name, Some(ln), m);
                 if cols.len() < 3 {
                     return Err(err("expected file, line, label, note".into()));
@@ -99,8 +99,8 @@ impl LabelledCorpus {
         for f in post_files {
             let (name, text) = read_text(f)?;
             let wide = ["file", "line", "kind", "author", "posted", "quotes", "note"];
-            let rows = crate::tsv::rows(&name, &text, &wide)
-                .or_else(|_| crate::tsv::rows(&name, &text, &["file", "line", "author"]))?;
+            let rows = crate::data::tsv::rows(&name, &text, &wide)
+                .or_else(|_| crate::data::tsv::rows(&name, &text, &["file", "line", "author"]))?;
             for (ln, cols) in rows {
                 let err = |m: String| ConfigError::new(&name, Some(ln), m);
                 let file = by_name(cols[0]).ok_or_else(|| err(format!("{:?} is not in the manifest", cols[0])))?;

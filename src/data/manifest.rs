@@ -64,7 +64,7 @@ impl Manifest {
 
     pub fn parse(name: &str, text: &str) -> Result<Manifest, ConfigError> {
         let mut m = Manifest::default();
-        for (ln, cols) in crate::tsv::rows(name, text, HEADER)? {
+        for (ln, cols) in crate::data::tsv::rows(name, text, HEADER)? {
             let err = |msg: String| ConfigError::new(name, Some(ln), msg);
             if cols.len() != HEADER.len() {
                 return Err(err(format!("expected {} tab-separated columns, found {}", HEADER.len(), cols.len())));

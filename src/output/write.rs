@@ -3,17 +3,17 @@
 //! Offsets are bytes everywhere inside the program; this module converts them to code points, once, as the
 //! records are built.
 
-use crate::claims::Claim;
-use crate::dates::{DateMention, Resolution};
-use crate::entities::{Matcher, Mention};
+use crate::analysis::Analysis;
+use crate::clean::segment::{SegKind, Segment, Segmented};
+use crate::clean::strip::LineLabel;
 use crate::error::OutputError;
-use crate::normalize::NormLine;
-use crate::pipeline::Analysis;
-use crate::read::RawDoc;
+use crate::extract::claims::Claim;
 use crate::reconcile::{Located, LocatedStance};
 use crate::record::*;
-use crate::segment::{SegKind, Segment, Segmented};
-use crate::strip::LineLabel;
+use crate::tag::dates::{DateMention, Resolution};
+use crate::tag::entities::{Matcher, Mention};
+use crate::text::normalize::NormLine;
+use crate::text::read::RawDoc;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -85,7 +85,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
     // Speakers who declare an even-handed account anywhere in the document: neutral in every segment.
     let declared: HashSet<(Option<String>, Option<String>)> = (0..seg.segments.len())
         .flat_map(|si| a.stances[si].iter().map(move |e| (si, e)))
-        .filter(|(_, e)| e.target == crate::stance::EVEN_HANDED)
+        .filter(|(_, e)| e.target == crate::extract::stance::EVEN_HANDED)
         .map(|(si, e)| (e.speaker.clone(), comment_of(si, &e.speaker)))
         .collect();
     for (si, s) in seg.segments.iter().enumerate() {
@@ -337,13 +337,13 @@ fn claim_spans(cs: &[Claim], s: &Segment, lines: &[NormLine], cp: &CodePoints, m
 }
 
 fn stance_spans(
-    ev: &[crate::stance::Evidence],
+    ev: &[crate::extract::stance::Evidence],
     s: &Segment,
     lines: &[NormLine],
     cp: &CodePoints,
     declared: &dyn Fn(&Option<String>) -> bool,
 ) -> Vec<StanceSpan> {
-    crate::stance::aggregate_declared(ev, declared)
+    crate::extract::stance::aggregate_declared(ev, declared)
         .into_iter()
         .map(|st| StanceSpan {
             target: st.target,
@@ -365,11 +365,6 @@ fn stance_spans(
                 .collect(),
         })
         .collect()
-}
-
-/// Scores are written with three decimals, so that the output does not depend on float printing details.
-pub fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 /// Byte offsets of a text to code-point offsets.
@@ -400,7 +395,7 @@ fn push_inline(
     seg: &Segmented,
     lines: &[NormLine],
     ids: &[String],
-    r: &crate::strip::InlineRemoval,
+    r: &crate::clean::strip::InlineRemoval,
 ) {
     let rec = RemovedRecord {
         document: doc_id.to_owned(),
@@ -416,7 +411,7 @@ fn push_inline(
 }
 
 /// The record of a document that could not be processed.
-pub fn failed_output(input: &crate::read::Input, err: &crate::error::DocError) -> DocOutput {
+pub fn failed_output(input: &crate::text::read::Input, err: &crate::error::DocError) -> DocOutput {
     let (line, sha256, bytes) = match err {
         crate::error::DocError::Binary { line, sha256, bytes, .. } => (Some(*line), Some(sha256.clone()), *bytes),
         crate::error::DocError::Unreadable { .. } => (None, None, 0),

@@ -144,7 +144,8 @@ impl Gazetteer {
         // folded alias -> (entity index, origin)
         let mut claimed: HashMap<String, (usize, String)> = HashMap::new();
         for (file, text) in sources {
-            let rows = match crate::tsv::rows(file, text, &["id", "label", "name", "aliases", "derived", "facts"]) {
+            let rows = match crate::data::tsv::rows(file, text, &["id", "label", "name", "aliases", "derived", "facts"])
+            {
                 Ok(rows) => rows,
                 Err(e) => {
                     errors.push(e);

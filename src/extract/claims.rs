@@ -22,10 +22,11 @@
 //! * **relative dates** resolved from an anchor ("two months before the revolution") next to a date give a
 //!   second, `derived` claim for the same event.
 
-use crate::dates::{DateKind, DateMention};
-use crate::entities::{boundary_ok, tokens, Mention};
+use crate::data::gazetteer::{Entity, FACT_KEYS, LABELS};
 use crate::error::ConfigError;
-use crate::gazetteer::{Entity, FACT_KEYS, LABELS};
+use crate::tag::dates::{DateKind, DateMention};
+use crate::tag::entities::{boundary_ok, tokens, Mention};
+use crate::text::sentences::{sentences, MAX_SENTENCE};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -135,9 +136,6 @@ const MAX_OBJECT_GAP: usize = 3;
 const MAX_ANTECEDENTS: usize = 200;
 /// How many earlier names are searched for one that overlaps a position (names are short and do not nest deeply).
 const MAX_NAME_OVERLAP: usize = 8;
-/// Longest sentence read as one, in bytes; a longer run of text without a full stop is cut at a space. It bounds
-/// every search inside a sentence, so a document with no punctuation stays linear.
-const MAX_SENTENCE: usize = 2000;
 /// How many words a trigger and its date may be apart.
 const MAX_DATE_WORDS: usize = 30;
 /// How many words may stand between a trigger and its object or "by" phrase.
@@ -146,7 +144,7 @@ const MAX_ARG_WORDS: usize = 7;
 impl ClaimRules {
     /// Load `claim-events.tsv` and `claim-triggers.tsv` from a gazetteer directory.
     pub fn load(dir: &Path) -> Result<ClaimRules, Vec<ConfigError>> {
-        let read = |name: &str| crate::tsv::read_data(dir, name);
+        let read = |name: &str| crate::data::tsv::read_data(dir, name);
         let events = read("claim-events.tsv")?;
         let triggers = read("claim-triggers.tsv")?;
         ClaimRules::parse(&events, &triggers)
@@ -156,7 +154,7 @@ impl ClaimRules {
         let mut errors = Vec::new();
         let mut table = BTreeMap::new();
         let (ename, etext) = events;
-        match crate::tsv::rows(ename, etext, &["event", "same_as", "occurs", "object_exists"]) {
+        match crate::data::tsv::rows(ename, etext, &["event", "same_as", "occurs", "object_exists"]) {
             Err(e) => errors.push(e),
             Ok(rows) => {
                 for (ln, c) in rows {
@@ -193,7 +191,7 @@ impl ClaimRules {
         let mut rules: Vec<Vec<Rule>> = Vec::new();
         let mut apposition = Vec::new();
         let (tname, ttext) = triggers;
-        match crate::tsv::rows(tname, ttext, &["trigger", "event", "subject", "labels", "object"]) {
+        match crate::data::tsv::rows(tname, ttext, &["trigger", "event", "subject", "labels", "object"]) {
             Err(e) => errors.push(e),
             Ok(rows) => {
                 for (ln, c) in rows {
@@ -1022,7 +1020,7 @@ impl<'a> Doc<'a> {
         }
         for f in self.entities[o].facts.iter().filter(|f| f.key == "led") {
             let Some(body) = f.object.as_deref() else { continue };
-            if crate::reconcile::compatible(&f.value, value) {
+            if crate::tag::calendar::compatible(&f.value, value) {
                 if let Some(i) = self.entities.iter().position(|e| e.id == body) {
                     return i;
                 }
@@ -1096,43 +1094,6 @@ fn person_pronouns(
     persons
 }
 
-/// Sentence spans: a break after `.`, `!` or `?` before a capital or an opening quote or bracket, and at line
-/// ends; a run longer than `MAX_SENTENCE` bytes is cut. A full stop after an initial or a one-letter word does not end a sentence.
-pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let brk = match c {
-            b'\n' => true,
-            b'.' | b'!' | b'?' => {
-                let rest = text[i + 1..].trim_start_matches([' ', '"', '\'', ')']);
-                let spaced = text[i + 1..].starts_with([' ', '"', '\'', ')']) || i + 1 == b.len();
-                let next_upper = rest.chars().next().is_none_or(|c| c.is_uppercase() || c == '(' || c == '"');
-                let prev_word = text[..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-                let initial = prev_word.chars().count() == 1 && prev_word.chars().all(char::is_uppercase);
-                spaced && next_upper && !initial
-            }
-            // A run of text with no sentence end is cut at a space (or, with no space either, anywhere).
-            b' ' => i - start >= MAX_SENTENCE,
-            _ => i - start >= 2 * MAX_SENTENCE && text.is_char_boundary(i + 1),
-        };
-        if brk {
-            if i + 1 > start {
-                out.push((start, i + 1));
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
 /// "(Name; Place, 1877 – Place, 1940)" and "Name (1879–1940)": a bracket ending in two dates joined by a dash,
 /// with a person named inside it or right before it, gives the person's birth and death.
 /// Returns the indices of the dates it used: a life span is no date for a trigger nearby.
@@ -1202,10 +1163,23 @@ fn life_spans(doc: &Doc, out: &mut Vec<Claim>) -> HashSet<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::Data;
+    use crate::tag::dates::DateTagger;
+    use crate::tag::entities::Matcher;
+
+    /// The repository's gazetteer: what the claims stage reads.
+    struct Data {
+        matcher: Matcher,
+        dates: DateTagger,
+        claims: ClaimRules,
+    }
 
     fn data() -> Data {
-        Data::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap()
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"));
+        Data {
+            matcher: Matcher::load(dir).unwrap(),
+            dates: DateTagger::load(dir).unwrap(),
+            claims: ClaimRules::load(dir).unwrap(),
+        }
     }
 
     /// (subject, event, object, value) of every claim in `text`.

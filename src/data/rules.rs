@@ -177,7 +177,7 @@ impl std::hash::Hasher for FxHasher {
 impl PageWords {
     pub fn parse(name: &str, text: &str, cal_name: &str, cal_text: &str) -> Result<PageWords, ConfigError> {
         let mut w = PageWords::default();
-        for (ln, cols) in crate::tsv::rows(name, text, &["kind", "word"])? {
+        for (ln, cols) in crate::data::tsv::rows(name, text, &["kind", "word"])? {
             let err = |m: String| ConfigError::new(name, Some(ln), m);
             if cols.len() != 2 {
                 return Err(err(format!("expected 2 tab-separated columns, found {}", cols.len())));
@@ -198,7 +198,7 @@ impl PageWords {
             }
             *e |= bit;
         }
-        for (_, cols) in crate::tsv::rows(cal_name, cal_text, &["kind", "word", "value"])? {
+        for (_, cols) in crate::data::tsv::rows(cal_name, cal_text, &["kind", "word", "value"])? {
             let bit = match cols.first() {
                 Some(&"month") => page_kind::MONTH,
                 Some(&"weekday") => page_kind::WEEKDAY,
@@ -288,7 +288,8 @@ impl Rules {
 
     pub fn parse(bp_name: &str, bp_text: &str, sw_name: &str, sw_text: &str) -> Result<Rules, ConfigError> {
         let mut lines = Vec::new();
-        for (ln, cols) in crate::tsv::rows(bp_name, bp_text, &["rule", "label", "role", "max_words", "pattern"])? {
+        for (ln, cols) in crate::data::tsv::rows(bp_name, bp_text, &["rule", "label", "role", "max_words", "pattern"])?
+        {
             let err = |m: String| ConfigError::new(bp_name, Some(ln), m);
             if cols.len() != 5 {
                 return Err(err(format!(

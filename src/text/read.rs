@@ -4,8 +4,8 @@
 //! `-` for standard input. Reading never panics on bad bytes: invalid UTF-8 is decoded lossily and every replaced
 //! byte range is reported; a file holding NUL bytes is refused as binary, with the line of the first NUL.
 
+use crate::data::manifest::{Manifest, ManifestEntry};
 use crate::error::DocError;
-use crate::manifest::{Manifest, ManifestEntry};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -669,7 +669,7 @@ impl DateTagger {
     /// Read `calendar.tsv` (kind, word, value), checking every value.
     fn vocab(name: &str, text: &str) -> Result<Vocab, ConfigError> {
         let mut v = Vocab::default();
-        for (ln, cols) in crate::tsv::rows(name, text, &["kind", "word", "value"])? {
+        for (ln, cols) in crate::data::tsv::rows(name, text, &["kind", "word", "value"])? {
             let err = |m: String| ConfigError::new(name, Some(ln), m);
             if cols.len() != 3 || cols[1].trim().is_empty() {
                 return Err(err("expected: kind, word, value".into()));

@@ -8,9 +8,9 @@
 
 use super::header::{self, Shape};
 use super::{ends_sentence, has_sentence_break, LineClass, LineLabel, NonBlank};
-use crate::normalize::NormLine;
-use crate::rules::Rules;
-use crate::strip::corpus::CorpusLines;
+use crate::clean::strip::corpus::CorpusLines;
+use crate::data::rules::Rules;
+use crate::text::normalize::NormLine;
 use std::collections::HashMap;
 
 /// The names of the features, in vector order (the rows of `gazetteer/line-model.tsv`).
@@ -110,7 +110,7 @@ fn content_words(t: &str, rules: &Rules, mut f: impl FnMut(&str)) {
             continue;
         }
         super::with_lower(w, |lw| {
-            if !rules.page.is(lw, crate::rules::page_kind::STOP) {
+            if !rules.page.is(lw, crate::data::rules::page_kind::STOP) {
                 f(lw)
             }
         });
@@ -342,7 +342,9 @@ impl<'a> Context<'a> {
         v[46] = if words == 0 { 0.5 } else { shared as f32 / words as f32 };
         let reader = toks
             .iter()
-            .filter(|tok| super::with_lower(core(tok), |w| self.rules.page.is(w, crate::rules::page_kind::READER)))
+            .filter(|tok| {
+                super::with_lower(core(tok), |w| self.rules.page.is(w, crate::data::rules::page_kind::READER))
+            })
             .count() as f32;
         v[47] = reader / w;
         v[48] = b(toks.first().is_some_and(|tok| chrome_word(tok)));
@@ -366,7 +368,7 @@ pub fn stopword_share(t: &str, rules: &Rules) -> f32 {
     for tok in t.split_whitespace() {
         n += 1;
         let core = tok.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-        if super::with_lower(core, |w| rules.page.is(w, crate::rules::page_kind::STOP)) {
+        if super::with_lower(core, |w| rules.page.is(w, crate::data::rules::page_kind::STOP)) {
             sw += 1;
         }
     }

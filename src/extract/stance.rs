@@ -28,10 +28,10 @@
 //! both), with a score in [-1, 1] and the evidence sentences; `neutral` for a speaker who declares an even-handed
 //! account ("I tried to keep this neutral").
 
-use crate::claims::sentences;
-use crate::entities::{tokens, Mention};
+use crate::data::gazetteer::Entity;
 use crate::error::ConfigError;
-use crate::gazetteer::Entity;
+use crate::tag::entities::{tokens, Mention};
+use crate::text::sentences::sentences;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -146,7 +146,7 @@ pub struct Stance {
 }
 
 fn read(dir: &Path, name: &str) -> Result<(String, String), Vec<ConfigError>> {
-    crate::tsv::read_data(dir, name)
+    crate::data::tsv::read_data(dir, name)
 }
 
 impl StanceRules {
@@ -178,10 +178,8 @@ impl StanceRules {
                 }
             }
         };
-        let rows =
-            |(name, text): &(String, String), header: &[&str], errors: &mut Vec<ConfigError>| match crate::tsv::rows(
-                name, text, header,
-            ) {
+        let rows = |(name, text): &(String, String), header: &[&str], errors: &mut Vec<ConfigError>| {
+            match crate::data::tsv::rows(name, text, header) {
                 Ok(r) => r
                     .into_iter()
                     .filter(|(ln, c)| {
@@ -201,7 +199,8 @@ impl StanceRules {
                     errors.push(e);
                     Vec::new()
                 }
-            };
+            }
+        };
         let mut lex = HashMap::new();
         for (ln, c) in rows(lexicon, &["word", "valence"], &mut errors) {
             if let Some(v) = number(&lexicon.0, ln, &c[1], &mut errors) {
@@ -877,11 +876,9 @@ pub fn label(scores: impl Iterator<Item = f64>) -> Option<(&'static str, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::Matcher;
-    use crate::pipeline::Data;
+    use crate::tag::entities::Matcher;
 
-    /// The repository's gazetteer: the entity matcher (from `Data`, as the pipeline builds it) and the stance
-    /// rules, loaded with `StanceRules::load`.
+    /// The repository's gazetteer: the entity matcher and the stance rules.
     struct Fixture {
         matcher: Matcher,
         rules: StanceRules,
@@ -889,8 +886,7 @@ mod tests {
 
     fn fixture() -> Fixture {
         let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"));
-        let data = Data::load(dir).unwrap();
-        Fixture { matcher: data.matcher, rules: StanceRules::load(dir).unwrap() }
+        Fixture { matcher: Matcher::load(dir).unwrap(), rules: StanceRules::load(dir).unwrap() }
     }
 
     impl Fixture {

@@ -35,9 +35,9 @@ pub mod features;
 pub mod header;
 pub mod model;
 
-use crate::normalize::NormLine;
-pub(crate) use crate::rules::with_lower;
-use crate::rules::{Label, Role, Rules};
+pub(crate) use crate::data::rules::with_lower;
+use crate::data::rules::{Label, Role, Rules};
+use crate::text::normalize::NormLine;
 use corpus::CorpusLines;
 use header::{HeaderShape, Shape};
 use model::LineModel;
@@ -589,7 +589,7 @@ fn member_panels(
     shapes: &[Option<HeaderShape>],
     nb: &NonBlank,
     cls: &mut [Option<LineClass>],
-    page: &crate::rules::PageWords,
+    page: &crate::data::rules::PageWords,
 ) {
     let rule_panel = |c: &Option<LineClass>| c.as_ref().is_some_and(|c| c.role == LineRole::Rule(Role::Panel));
     // A field's name alone: one to three words, the first capitalised, no digits or sentence punctuation.
@@ -607,7 +607,7 @@ fn member_panels(
                 .trim_end_matches(':')
                 .split(' ')
                 .next()
-                .is_some_and(|w| with_lower(w, |l| page.is(l, crate::rules::page_kind::PANEL)))
+                .is_some_and(|w| with_lower(w, |l| page.is(l, crate::data::rules::page_kind::PANEL)))
     };
     let value = |i: usize| words[i] <= 4 && lines[i].text.len() <= 40 && !ends_sentence(&lines[i].text);
     // Only lines no rule gave a structural role, or bylines and datelines (a join date is not a post's time).
@@ -757,7 +757,7 @@ fn header_pass(
     shapes: &[Option<HeaderShape>],
     nb: &NonBlank,
     cls: &mut [Option<LineClass>],
-    page: &crate::rules::PageWords,
+    page: &crate::data::rules::PageWords,
 ) {
     let part = |h: &HeaderShape, i: usize| h.author.map(|(a, b)| lines[i].text[a..b].to_owned());
     let time = |h: &HeaderShape, i: usize| h.time.map(|(a, b)| lines[i].text[a..b].to_owned());
@@ -844,7 +844,7 @@ fn header_pass(
         // which the kind decides later.
         let t = lines[i].text.as_str();
         let last_word = t.trim_end_matches(':').rsplit(' ').next().unwrap_or("");
-        if t.ends_with(':') && with_lower(last_word, |w| page.is(w, crate::rules::page_kind::VERB)) {
+        if t.ends_with(':') && with_lower(last_word, |w| page.is(w, crate::data::rules::page_kind::VERB)) {
             if cls[i].is_none() && h.author.is_some() {
                 let mut c = LineClass::new(LineLabel::Meta, "quote-header-shape");
                 c.role = LineRole::Rule(Role::QuoteHeader);
@@ -1428,7 +1428,7 @@ fn shortcodes(t: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::Normalizer;
+    use crate::text::normalize::Normalizer;
 
     fn rules() -> Rules {
         Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap()

@@ -3,12 +3,12 @@
 //! — exactly the lines the classifier decides at run time — with their gold labels (a quote line the earlier
 //! passes missed is kept text: `content`).
 
-use crate::eval::LabelledCorpus;
+use crate::clean::strip::model::{self, Example, LineModel, Settings, CLASSES};
+use crate::clean::strip::{model_inputs, LineLabel};
+use crate::data::rules::Rules;
 use crate::pipeline::normalise_lines;
-use crate::read;
-use crate::rules::Rules;
-use crate::strip::model::{self, Example, LineModel, Settings, CLASSES};
-use crate::strip::{model_inputs, LineLabel};
+use crate::text::read;
+use crate::tune::eval::LabelledCorpus;
 use std::fmt::Write;
 
 /// The trained model and a summary of what it was trained on and how well it does held out.
@@ -21,12 +21,12 @@ pub struct Training {
 
 pub fn train_lines(corpus: &LabelledCorpus, rules: &Rules, settings: Settings) -> Result<Training, String> {
     let mut examples = Vec::new();
-    let mut dump = format!("file\tline\tclass\t{}\n", crate::strip::features::NAMES.join("\t"));
+    let mut dump = format!("file\tline\tclass\t{}\n", crate::clean::strip::features::NAMES.join("\t"));
     let mut docs = 0;
     let mut styles = std::collections::BTreeSet::new();
     for d in corpus.split("dev") {
         let raw_dir = d.path.parent().unwrap_or(std::path::Path::new("."));
-        let raw = read::read(&crate::eval::input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
+        let raw = read::read(&crate::tune::eval::input_of(raw_dir, &d.entry, false)).map_err(|e| e.to_string())?;
         let lines = normalise_lines(&raw);
         let gold: std::collections::HashMap<usize, &str> = d.lines.iter().map(|g| (g.line - 1, g.label)).collect();
         for (i, x) in model_inputs(&lines, rules, &corpus.evidence) {

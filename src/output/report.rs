@@ -6,7 +6,7 @@
 //! table with a column per stance (pro, con, and mixed when there is one), each with its source document, raw line,
 //! author, score and a short quote.
 
-use crate::gazetteer::Entity;
+use crate::data::gazetteer::Entity;
 use crate::record::{Inconsistency, Position};
 use std::collections::HashMap;
 use std::fmt::Write;

@@ -44,8 +44,8 @@
 //! otherwise the span keeps the first candidate as `id`, lists all of them in `candidates`, and is marked
 //! `partial-ambiguous`.
 
+use crate::data::gazetteer::{Entity, Gazetteer};
 use crate::error::ConfigError;
-use crate::gazetteer::{Entity, Gazetteer};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -218,7 +218,7 @@ impl Matcher {
     /// `stopwords.txt`).
     pub fn load(dir: &Path) -> Result<Matcher, Vec<ConfigError>> {
         let g = Gazetteer::load(dir)?;
-        let read = |name: &str| crate::tsv::read_data(dir, name);
+        let read = |name: &str| crate::data::tsv::read_data(dir, name);
         let translit = read("translit.tsv")?;
         let common = read("common-words.txt")?;
         let stop = read("stopwords.txt")?;
@@ -1106,7 +1106,7 @@ fn parse_ambiguous(
     errors: &mut Vec<ConfigError>,
 ) -> Vec<(u32, String, Vec<(String, Vec<String>)>)> {
     let mut out = Vec::new();
-    let rows = match crate::tsv::rows(name, text, &["alias", "readings"]) {
+    let rows = match crate::data::tsv::rows(name, text, &["alias", "readings"]) {
         Ok(rows) => rows,
         Err(e) => {
             errors.push(e);
@@ -1384,7 +1384,7 @@ fn damerau1(a: &str, b: &str) -> bool {
 
 fn parse_translit(name: &str, text: &str) -> Result<Vec<TranslitRule>, ConfigError> {
     let mut rules = Vec::new();
-    for (ln, cols) in crate::tsv::rows(name, text, &["from", "to", "where"])? {
+    for (ln, cols) in crate::data::tsv::rows(name, text, &["from", "to", "where"])? {
         if cols.len() != 3 || cols[0].is_empty() || cols[0] != cols[0].to_lowercase() {
             return Err(ConfigError::new(name, Some(ln), "expected: lowercase from, to, where"));
         }

@@ -76,7 +76,7 @@ impl LineModel {
         let mut m = LineModel { mean: [0.0; NF], scale: [1.0; NF], w: [[0.0; NC]; NF], keep_margin: 0.0 };
         let mut seen = [false; NF];
         let mut margin = false;
-        for (ln, cols) in crate::tsv::rows(name, text, &header)? {
+        for (ln, cols) in crate::data::tsv::rows(name, text, &header)? {
             let err = |msg: String| ConfigError::new(name, Some(ln), msg);
             let num = |s: &str| -> Result<f32, ConfigError> {
                 s.parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| err(format!("{s:?} is not a number")))
@@ -122,7 +122,7 @@ impl LineModel {
     /// The data file, with a comment header saying what it was trained on.
     pub fn to_tsv(&self, about: &str) -> String {
         let mut s = String::new();
-        s.push_str("# The line classifier's weights (src/strip/model.rs). Written by `marginalia train lines`; do not edit by\n");
+        s.push_str("# The line classifier's weights (src/clean/strip/model.rs). Written by `marginalia train lines`; do not edit by\n");
         s.push_str(
             "# hand: retrain. Each row: a feature, the mean and scale that standardise it, its weight per class.\n",
         );

@@ -9,7 +9,7 @@
 //! parts, so the arrangement does not matter: only which parts are there.
 
 use super::with_lower;
-use crate::rules::{page_kind, PageWords};
+use crate::data::rules::{page_kind, PageWords};
 
 /// What a short line is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -698,7 +698,7 @@ fn author_span(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rules;
+    use crate::data::rules::Rules;
 
     fn words() -> PageWords {
         Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page
@@ -765,7 +765,7 @@ mod tests {
 #[cfg(test)]
 mod engine_tests {
     use super::*;
-    use crate::rules::Rules;
+    use crate::data::rules::Rules;
 
     fn shape(t: &str) -> Option<(Shape, Option<String>, Option<String>)> {
         let w = Rules::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer"))).unwrap().page;
