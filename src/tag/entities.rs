@@ -186,6 +186,13 @@ enum Where {
     Inner,
 }
 
+/// An alias token as a near miss is compared with it.
+struct NearToken {
+    token: String,
+    len: usize,
+    skeleton: String,
+}
+
 pub struct Matcher {
     ac: AhoCorasick,
     patterns: Vec<Pattern>,
@@ -193,6 +200,9 @@ pub struct Matcher {
     alias_tokens: HashMap<String, bool>,
     /// Folded alias token -> the entities whose aliases contain it.
     token_entities: HashMap<String, Vec<usize>>,
+    /// The alias tokens a near miss may be a variant of (6+ letters, not English words), by first letter: each
+    /// with its length in characters and its consonant skeleton, computed once.
+    near_index: HashMap<char, Vec<NearToken>>,
     /// Folded surnames of PERSON entities (for the garbled-surname layer).
     surname_tokens: Vec<String>,
     /// Tokens that are not the last of a multi-word alias (where singular and plural are interchangeable:
@@ -437,6 +447,7 @@ impl Matcher {
             translit,
             translit_index: HashMap::new(),
             fuzzy_index: HashMap::new(),
+            near_index: HashMap::new(),
             common,
             stopwords,
             english,
@@ -446,6 +457,13 @@ impl Matcher {
         let tokens: Vec<String> = m.alias_tokens.keys().cloned().collect();
         let mut sorted = tokens;
         sorted.sort();
+        for t in &sorted {
+            let len = t.chars().count();
+            if let Some(first) = t.chars().next().filter(|_| len >= 6 && !m.english.contains(t.as_str())) {
+                let near = NearToken { token: t.clone(), len, skeleton: skeleton(t) };
+                m.near_index.entry(first).or_default().push(near);
+            }
+        }
         for t in &sorted {
             let k = m.translit_key(t);
             // Two tokens may share a key (Trotsky, Trotskii): fine while they name the same entities.
@@ -874,15 +892,12 @@ impl Matcher {
             return None;
         }
         let skel = skeleton(word);
-        let first = word.chars().next();
+        let bucket = self.near_index.get(&word.chars().next()?)?;
         let mut best: Option<(&String, usize)> = None;
-        for (t, _) in self.alias_tokens.iter() {
-            let m = t.chars().count();
-            if m < 6 || t.chars().next() != first || m.abs_diff(n) > 3 || self.english.contains(t.as_str()) {
-                continue;
-            }
+        for near in bucket.iter().filter(|c| c.len.abs_diff(n) <= 3) {
+            let t = &near.token;
             let d = edit_distance(word, t, 2);
-            let close = d <= 2 || (skel.len() >= 3 && skeleton(t) == skel);
+            let close = d <= 2 || (skel.len() >= 3 && near.skeleton == skel);
             if close && best.is_none_or(|(b, bd)| d < bd || (d == bd && t < b)) {
                 best = Some((t, d));
             }
