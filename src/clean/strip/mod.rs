@@ -854,17 +854,6 @@ fn header_pass(
             }
             continue;
         }
-        // A name line without a time directly under a post's header and time opens that post's text: the one
-        // replied to ("@name"), not a new header.
-        let role = |k: usize| found.iter().rev().find(|(j, _)| *j == k).map(|(_, c)| c.role);
-        let under_header = nb.prev(i).is_some_and(|p| {
-            role(p) == Some(LineRole::Rule(Role::Posted))
-                && nb.prev(p).is_some_and(|q| role(q) == Some(LineRole::Rule(Role::CommentHeader)))
-        });
-        if under_header && h.author.is_some() && h.time.is_none() && !h.quoting {
-            found.push((i, LineClass::new(LineLabel::Content, "addressee")));
-            continue;
-        }
         let c = match h.shape {
             Shape::Time if h.strong_time => {
                 let mut c = LineClass::new(LineLabel::Meta, "posted-time-shape");
@@ -948,33 +937,35 @@ fn header_pass(
         }
     }
     slot_headers(lines, shapes, nb, cls, &mut found);
-    // The slot may have found the header above a name line read as a header of its own: that line is the
-    // post's addressee.
-    found.sort_by_key(|(i, _)| *i);
-    let role = |found: &[(usize, LineClass)], k: usize| {
-        found.binary_search_by_key(&k, |(j, _)| *j).ok().map(|x| found[x].1.role)
-    };
-    let addressees: Vec<usize> = found
-        .iter()
-        .filter(|(i, c)| {
-            c.role == LineRole::Rule(Role::CommentHeader)
-                && c.time.is_none()
-                && shapes[*i].as_ref().is_some_and(|h| h.time.is_none() && !h.quoting)
-                && nb.prev(*i).is_some_and(|p| {
-                    role(&found, p) == Some(LineRole::Rule(Role::Posted))
-                        && nb.prev(p).is_some_and(|q| role(&found, q) == Some(LineRole::Rule(Role::CommentHeader)))
-                })
+    // A name line without a time directly under a post's header and time opens that post's text: the one replied
+    // to ("@name"), not a new header.
+    let roles = role_table(&found, lines.len());
+    let role = |k: usize| roles[k];
+    let under_header = |i: usize| {
+        nb.prev(i).is_some_and(|p| {
+            role(p) == Some(LineRole::Rule(Role::Posted))
+                && nb.prev(p).is_some_and(|q| role(q) == Some(LineRole::Rule(Role::CommentHeader)))
         })
-        .map(|(i, _)| *i)
-        .collect();
+    };
     for (i, c) in found.iter_mut() {
-        if addressees.contains(i) {
+        let timeless = shapes[*i].as_ref().is_some_and(|h| h.time.is_none() && !h.quoting);
+        if c.role == LineRole::Rule(Role::CommentHeader) && c.time.is_none() && timeless && under_header(*i) {
             *c = LineClass::new(LineLabel::Content, "addressee");
         }
     }
     for (i, c) in found {
         cls[i] = Some(c);
     }
+}
+
+/// The role each line has among the header lines found so far (the last finding of a line wins, as when they
+/// are applied).
+fn role_table(found: &[(usize, LineClass)], n: usize) -> Vec<Option<LineRole>> {
+    let mut roles = vec![None; n];
+    for (i, c) in found {
+        roles[*i] = Some(c.role);
+    }
+    roles
 }
 
 /// The document's header slot: where name lines read as headers sit directly above their own time lines
@@ -993,7 +984,8 @@ fn slot_headers(
         let end = t.find(char::is_alphabetic).unwrap_or(t.len());
         t[..end].chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect()
     };
-    let role_at = |i: usize| found.iter().find(|(k, _)| *k == i).map(|(_, c)| c.role);
+    let roles = role_table(found, lines.len());
+    let role_at = |i: usize| roles[i];
     let mut slots: HashMap<String, usize> = HashMap::new();
     for i in nb.iter() {
         let named = shapes[i].as_ref().is_some_and(|h| h.shape == Shape::Handle)
