@@ -30,6 +30,13 @@ pub struct Cli {
 pub enum Command {
     /// Annotate documents (the default when no subcommand is given).
     Annotate(AnnotateArgs),
+    /// The map phase of a sharded run: process one shard of the inputs into a shard directory.
+    Map(MapArgs),
+    /// The reduce phase of a sharded run: shard directories in (any order), the output of the whole run out.
+    Reduce(ReduceArgs),
+    /// Count the line shapes of one shard of the inputs (the corpus evidence the map phase needs of every
+    /// shard); `map --shapes` sums the files of all shards.
+    Shapes(ShapesArgs),
     /// Work with the gazetteer data files.
     Gazetteer {
         #[command(subcommand)]
@@ -128,6 +135,63 @@ pub struct AnnotateArgs {
     pub fail_on_new: Option<PathBuf>,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct MapArgs {
+    /// Input files or directories, the same for every shard of a run.
+    #[arg(default_value = "raw")]
+    pub paths: Vec<PathBuf>,
+    /// The shard directory to write.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Which shard: the K-th of N runs of consecutive inputs (1-based).
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    pub shard: pipeline::shard::Shard,
+    /// Line-shape files of all shards (`marginalia shapes`); without them every input is read to count them.
+    #[arg(long, value_name = "FILE")]
+    pub shapes: Vec<PathBuf>,
+    /// Gazetteer directory.
+    #[arg(long, default_value = "gazetteer")]
+    pub gazetteer: PathBuf,
+    /// Worker threads (default: all cores). The output is identical for any value.
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReduceArgs {
+    /// Shard directories written by `marginalia map`, together holding every input of the run once.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, short, default_value = "annotated")]
+    pub out: PathBuf,
+    /// Gazetteer directory (the one the shards were mapped with).
+    #[arg(long, default_value = "gazetteer")]
+    pub gazetteer: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// As for annotate: exit 3 on an inconsistency whose id is not listed in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub fail_on_new: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ShapesArgs {
+    /// Input files or directories, the same for every shard of a run.
+    #[arg(default_value = "raw")]
+    pub paths: Vec<PathBuf>,
+    /// The file to write.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Which shard: the K-th of N runs of consecutive inputs (1-based).
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    pub shard: pipeline::shard::Shard,
+}
+
 impl Default for AnnotateArgs {
     fn default() -> Self {
         AnnotateArgs {
@@ -146,6 +210,9 @@ pub fn main() -> u8 {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Annotate(cli.annotate)) {
         Command::Annotate(args) => annotate(args),
+        Command::Map(args) => map(args),
+        Command::Reduce(args) => reduce(args),
+        Command::Shapes(args) => shapes(args),
         Command::Train { command: TrainCommand::Lines(args) } => train_lines(args),
         Command::Eval(args) => eval(args),
         Command::Gazetteer { command: GazetteerCommand::Check { gazetteer } } => match Data::load(&gazetteer) {
@@ -295,26 +362,114 @@ fn reviewed_ids(path: &std::path::Path) -> Result<std::collections::HashSet<Stri
     Ok(ids)
 }
 
-fn annotate(args: AnnotateArgs) -> u8 {
-    let reviewed = match args.fail_on_new.as_deref().map(reviewed_ids).transpose() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("marginalia: error: {e}");
-            return EXIT_CONFIG;
-        }
-    };
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let opts = Options { paths: args.paths, gazetteer: args.gazetteer, out: args.out.clone(), jobs };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let result = pipeline::run(&opts, |done, total| {
-        if show_progress {
+/// The progress line on a terminal, cleared by `done`.
+struct Progress {
+    show: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        Progress { show: !quiet && std::io::stderr().is_terminal() }
+    }
+
+    fn tick(&self, done: usize, total: usize) {
+        if self.show {
             eprint!("\rmarginalia: {done}/{total} documents");
             let _ = std::io::stderr().flush();
         }
-    });
-    if show_progress {
-        eprint!("\r\x1b[K");
     }
+
+    fn done(&self) {
+        if self.show {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+fn jobs(j: Option<usize>) -> usize {
+    j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
+fn read_reviewed(file: Option<&std::path::Path>) -> Result<Option<std::collections::HashSet<String>>, u8> {
+    file.map(reviewed_ids).transpose().map_err(|e| {
+        eprintln!("marginalia: error: {e}");
+        EXIT_CONFIG
+    })
+}
+
+fn annotate(args: AnnotateArgs) -> u8 {
+    let reviewed = match read_reviewed(args.fail_on_new.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let opts = Options { paths: args.paths, gazetteer: args.gazetteer, out: args.out.clone(), jobs: jobs(args.jobs) };
+    let progress = Progress::new(args.quiet);
+    let result = pipeline::run(&opts, |done, total| progress.tick(done, total));
+    progress.done();
+    finish(result, &args.out, args.quiet, reviewed.as_ref(), "")
+}
+
+fn map(args: MapArgs) -> u8 {
+    let opts = pipeline::shard::MapOptions {
+        paths: args.paths,
+        gazetteer: args.gazetteer,
+        out: args.out.clone(),
+        jobs: jobs(args.jobs),
+        shard: args.shard,
+        shapes: args.shapes,
+    };
+    let progress = Progress::new(args.quiet);
+    let result = pipeline::shard::map(&opts, |done, total| progress.tick(done, total));
+    progress.done();
+    let what = format!("shard {}/{}: ", args.shard.k, args.shard.n);
+    finish(result, &args.out, args.quiet, None, &what)
+}
+
+fn reduce(args: ReduceArgs) -> u8 {
+    let reviewed = match read_reviewed(args.fail_on_new.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let opts = pipeline::shard::ReduceOptions { shards: args.shards, gazetteer: args.gazetteer, out: args.out.clone() };
+    let progress = Progress::new(args.quiet);
+    let result = pipeline::shard::reduce(&opts, |done, total| progress.tick(done, total));
+    progress.done();
+    finish(result, &args.out, args.quiet, reviewed.as_ref(), "")
+}
+
+fn shapes(args: ShapesArgs) -> u8 {
+    match pipeline::shard::shapes(&args.paths, args.shard) {
+        Ok((shapes, warnings)) => {
+            for w in &warnings {
+                eprintln!("marginalia: warning: {w}");
+            }
+            let parent = args.out.parent().filter(|p| !p.as_os_str().is_empty());
+            let written = parent
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&args.out, shapes.to_text()));
+            match written {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("marginalia: error: {}: {e}", args.out.display());
+                    EXIT_CONFIG
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("marginalia: error: {e}");
+            EXIT_CONFIG
+        }
+    }
+}
+
+/// Report a run's outcome and give its exit code.
+fn finish(
+    result: Result<pipeline::Summary, RunError>,
+    out: &std::path::Path,
+    quiet: bool,
+    reviewed: Option<&std::collections::HashSet<String>>,
+    what: &str,
+) -> u8 {
     match result {
         Ok(s) => {
             for w in &s.warnings {
@@ -323,30 +478,34 @@ fn annotate(args: AnnotateArgs) -> u8 {
             for f in &s.failures {
                 eprintln!("marginalia: error: {f}");
             }
-            if !args.quiet {
+            if !quiet {
                 let mb = s.bytes as f64 / 1e6;
                 let secs = s.elapsed.as_secs_f64().max(1e-9);
+                let found = if what.is_empty() {
+                    format!(", {} inconsistencies", s.inconsistency_ids.len())
+                } else {
+                    String::new()
+                };
                 eprintln!(
-                    "marginalia: {} documents ({} ok, {} failed), {} segments, {} lines removed, {} claims, {} inconsistencies; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",
+                    "marginalia: {what}{} documents ({} ok, {} failed), {} segments, {} lines removed, {} claims{found}; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",
                     s.documents,
                     s.ok,
                     s.failed,
                     s.segments,
                     s.removed,
                     s.claims,
-                    s.inconsistency_ids.len(),
                     mb,
                     secs,
                     mb / secs,
-                    args.out.display()
+                    out.display()
                 );
             }
-            let new: Vec<&String> = match &reviewed {
+            let new: Vec<&String> = match reviewed {
                 Some(r) => s.inconsistency_ids.iter().filter(|id| !r.contains(*id)).collect(),
                 None => Vec::new(),
             };
             for id in &new {
-                eprintln!("marginalia: new inconsistency {id} (see {}/REPORT.md)", args.out.display());
+                eprintln!("marginalia: new inconsistency {id} (see {}/REPORT.md)", out.display());
             }
             if s.failed > 0 {
                 EXIT_SOME_FAILED

@@ -480,10 +480,15 @@ pub struct OutputSet {
 
 impl OutputSet {
     pub fn create(dir: &Path) -> Result<OutputSet, OutputError> {
+        OutputSet::create_streams(dir, &STREAMS)
+    }
+
+    /// Streams of these names, in this order (`write` appends a document's records to the first three).
+    pub fn create_streams(dir: &Path, names: &[&str]) -> Result<OutputSet, OutputError> {
         let err = |p: &Path, e| OutputError { path: p.to_string_lossy().into_owned(), source: e };
         std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
         let mut files = Vec::new();
-        for name in STREAMS {
+        for name in names {
             let fin = dir.join(name);
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
             let f = File::create(&tmp).map_err(|e| err(&tmp, e))?;
@@ -496,6 +501,29 @@ impl OutputSet {
         for (k, buf) in [&doc.documents, &doc.segments, &doc.removed].into_iter().enumerate() {
             let (_, tmp, w) = &mut self.files[k];
             w.write_all(buf).map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })?;
+        }
+        Ok(())
+    }
+
+    /// Append bytes to stream `k` (in the order the streams were created).
+    pub fn append(&mut self, k: usize, bytes: &[u8]) -> Result<(), OutputError> {
+        let (_, tmp, w) = &mut self.files[k];
+        w.write_all(bytes).map_err(|e| OutputError { path: tmp.to_string_lossy().into_owned(), source: e })
+    }
+
+    /// Add a file of JSON Lines, one record per line, written as the records come (not built in memory first).
+    pub fn add_records<T: serde::Serialize>(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        records: impl IntoIterator<Item = T>,
+    ) -> Result<(), OutputError> {
+        self.add_file(dir, name, "")?;
+        let (_, tmp, w) = self.files.last_mut().expect("just added");
+        let err = |e: std::io::Error| OutputError { path: tmp.to_string_lossy().into_owned(), source: e };
+        for r in records {
+            serde_json::to_writer(&mut *w, &r).map_err(|e| err(e.into()))?;
+            w.write_all(b"\n").map_err(err)?;
         }
         Ok(())
     }

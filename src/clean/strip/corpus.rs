@@ -12,6 +12,9 @@ use std::hash::Hasher;
 /// Lines longer than this (bytes) are not counted: prose lines are long and never repeat.
 pub const MAX_SHAPE_BYTES: usize = 120;
 
+/// The first line of a line-shape file.
+pub const SHAPES_HEADER: &str = "# marginalia line shapes 1";
+
 /// For each line shape, the number of documents it occurs in.
 #[derive(Debug, Default, Clone)]
 pub struct CorpusLines {
@@ -34,6 +37,62 @@ impl CorpusLines {
     /// Documents counted.
     pub fn documents(&self) -> u32 {
         self.documents
+    }
+
+    /// Add the counts of other documents (a disjoint shard of the run's inputs): counts per document add up.
+    pub fn merge(&mut self, other: &CorpusLines) {
+        for (&h, &n) in &other.docs {
+            *self.docs.entry(h).or_insert(0) += n;
+        }
+        self.documents += other.documents;
+    }
+
+    /// The counts as text, one shape per line, sorted by hash: a header, `documents<TAB>N`, then
+    /// `<16 hex digits><TAB><count>`. `parse` reads it back.
+    pub fn to_text(&self) -> String {
+        let mut rows: Vec<(&u64, &u32)> = self.docs.iter().collect();
+        rows.sort_unstable();
+        let mut out = String::with_capacity(rows.len() * 20 + 64);
+        out.push_str(SHAPES_HEADER);
+        out.push('\n');
+        out.push_str(&format!("documents\t{}\n", self.documents));
+        for (h, n) in rows {
+            out.push_str(&format!("{h:016x}\t{n}\n"));
+        }
+        out
+    }
+
+    /// Read counts written by `to_text`; an error names the line (1-based) and what is wrong with it.
+    pub fn parse(text: &str) -> Result<CorpusLines, (u32, String)> {
+        let mut lines = text.lines().zip(1u32..);
+        match lines.next() {
+            Some((h, _)) if h == SHAPES_HEADER => {}
+            _ => return Err((1, format!("not a line-shape file (the first line is not `{SHAPES_HEADER}`)"))),
+        }
+        let documents = match lines.next() {
+            Some((l, n)) => match l.strip_prefix("documents\t").map(str::parse::<u32>) {
+                Some(Ok(d)) => d,
+                _ => return Err((n, "expected `documents<TAB>COUNT`".into())),
+            },
+            None => return Err((2, "expected `documents<TAB>COUNT`".into())),
+        };
+        let mut docs = HashMap::new();
+        for (l, n) in lines {
+            let parsed = l.split_once('\t').and_then(|(h, c)| {
+                let h = (h.len() == 16).then(|| u64::from_str_radix(h, 16).ok()).flatten()?;
+                Some((h, c.parse::<u32>().ok()?))
+            });
+            match parsed {
+                Some((h, c)) if c <= documents => {
+                    if docs.insert(h, c).is_some() {
+                        return Err((n, format!("shape {h:016x} is listed twice")));
+                    }
+                }
+                Some((_, c)) => return Err((n, format!("count {c} exceeds the {documents} documents counted"))),
+                None => return Err((n, "expected `<16 hex digits><TAB><count>`".into())),
+            }
+        }
+        Ok(CorpusLines { docs, documents })
     }
 
     /// How many OTHER documents contain a line of this line's shape.
@@ -109,5 +168,24 @@ mod tests {
         assert_eq!(c.others("Lenin died in 1870."), 0);
         c.add_document(["Lenin died in 1870."].into_iter());
         assert_eq!(c.others("Lenin died in 1924."), 1);
+    }
+
+    #[test]
+    fn counts_of_disjoint_shards_merge_to_the_whole_and_survive_their_text_form() {
+        let docs: [&[&str]; 4] = [&["Reply", "Share"], &["reply", "Lenin"], &["Share", "Reply"], &["Trotsky"]];
+        let mut whole = CorpusLines::default();
+        docs.iter().for_each(|d| whole.add_document(d.iter().copied()));
+        let (mut a, mut b) = (CorpusLines::default(), CorpusLines::default());
+        docs[..1].iter().for_each(|d| a.add_document(d.iter().copied()));
+        docs[1..].iter().for_each(|d| b.add_document(d.iter().copied()));
+        let mut merged = CorpusLines::parse(&a.to_text()).unwrap();
+        merged.merge(&CorpusLines::parse(&b.to_text()).unwrap());
+        assert_eq!(merged.to_text(), whole.to_text());
+        assert_eq!((merged.documents(), merged.others("REPLY"), merged.others("share")), (4, 2, 1));
+        assert_eq!(CorpusLines::parse("").unwrap_err().0, 1);
+        let bad = format!("{SHAPES_HEADER}\ndocuments\t2\n00000000000000ff\t3\n");
+        assert_eq!(CorpusLines::parse(&bad).unwrap_err().0, 3);
+        let bad = format!("{SHAPES_HEADER}\ndocuments\t2\nzz\t1\n");
+        assert_eq!(CorpusLines::parse(&bad).unwrap_err().0, 3);
     }
 }

@@ -1,6 +1,8 @@
 //! The whole run: documents are read, normalised, stripped, segmented and serialised independently on `jobs`
 //! threads; a single writer appends their records in input order, so the output bytes do not depend on the
-//! number of threads.
+//! number of threads. The same phases run on shards of the inputs as `map` and `reduce` (`shard`).
+
+pub mod shard;
 
 pub use crate::analysis::Analysis;
 use crate::clean::segment::{segment, Segmented};
@@ -15,12 +17,12 @@ use crate::output::write::{
     document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
     SUGGESTIONS,
 };
-use crate::reconcile::{reconcile, Located};
+use crate::reconcile::{reconcile, Located, Weighed};
 use crate::tag::dates::{DateContext, DateKind, DateMention, DateTagger};
 use crate::tag::entities::{Matcher, Mention};
 use crate::text::normalize::{NormLine, Normalizer};
 use crate::text::read::{self, Input, RawDoc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -191,16 +193,6 @@ pub fn annotate(data: &Data, lines: Vec<NormLine>, classified: Classified, segme
     Analysis { lines, classified, segmented, mentions, dates, claims, removed_dates, doc_date, stances }
 }
 
-/// Records as JSON Lines.
-fn jsonl_of<T: serde::Serialize>(records: &[T]) -> String {
-    let mut s = String::new();
-    for r in records {
-        s.push_str(&serde_json::to_string(r).expect("records serialise"));
-        s.push('\n');
-    }
-    s
-}
-
 /// The document's own date: the first full date (with a year) on a byline or posted-time line of its first
 /// segment.
 fn document_date(seg: &Segmented, classified: &Classified, removed: &[(usize, Vec<DateMention>)]) -> Option<String> {
@@ -318,34 +310,129 @@ fn process_input(input: &Input, data: &Data, corpus: &CorpusLines) -> DocOutput 
     }
 }
 
-/// Run the pipeline. `progress(done, total)` is called by the writer after each document.
-pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
-    let start = Instant::now();
-    let data = Data::load(&opts.gazetteer).map_err(RunError::Config)?;
-    let (inputs, warnings) = read::discover(&opts.paths).map_err(|e| RunError::Config(vec![e]))?;
-    if inputs.is_empty() {
-        return Err(RunError::NoInput(warnings));
+/// What the reduce phase needs of one processed document, besides its records' bytes: its name, its counts, the
+/// unknown names it showed, its dated claims and its stance records.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocFacts {
+    /// The document's position in the run's input list (the order of the output).
+    pub index: usize,
+    pub document: String,
+    pub path: String,
+    pub bytes: usize,
+    pub segments: usize,
+    pub removed: usize,
+    pub failed: Option<String>,
+    /// (name, near-miss entity id, "document:line:col")
+    pub suggestions: Vec<(String, Option<String>, String)>,
+    pub claims: Vec<Located>,
+    pub stances: Vec<Weighed>,
+}
+
+impl DocFacts {
+    /// Take the reduce phase's part of a document's output (its stance sentences become its stance records at
+    /// once: records do not reach across documents).
+    pub fn take(index: usize, input: &Input, doc: &mut DocOutput, data: &Data) -> DocFacts {
+        DocFacts {
+            index,
+            document: input.doc_id.clone(),
+            path: input.display.clone(),
+            bytes: doc.bytes,
+            segments: doc.segment_count,
+            removed: doc.removed_count,
+            failed: doc.failed.clone(),
+            suggestions: std::mem::take(&mut doc.suggestions),
+            claims: std::mem::take(&mut doc.claims),
+            stances: crate::reconcile::stance_records(&doc.stances, &data.stance.related),
+        }
     }
-    let corpus = corpus_evidence(&inputs);
-    let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
-    let mut summary = Summary { documents: inputs.len(), warnings, ..Summary::default() };
-    let jobs = opts.jobs.clamp(1, inputs.len());
+}
+
+impl Summary {
+    /// Count one document.
+    pub fn count(&mut self, f: &DocFacts) {
+        self.documents += 1;
+        self.segments += f.segments;
+        self.removed += f.removed;
+        self.bytes += f.bytes;
+        self.claims += f.claims.len();
+        match &f.failed {
+            Some(e) => {
+                self.failed += 1;
+                self.failures.push(e.clone());
+            }
+            None => self.ok += 1,
+        }
+    }
+}
+
+/// The reduce phase: documents' facts in, in input order; the cross-document outputs out.
+#[derive(Default)]
+pub struct Reducer {
+    summary: Summary,
+    suggestions: SuggestionTable,
+    claims: Vec<Located>,
+    stances: Vec<Weighed>,
+    paths: HashMap<String, String>,
+}
+
+impl Reducer {
+    /// Add the next document (documents must come in input order: the suggestions keep the first example).
+    pub fn add(&mut self, f: DocFacts) {
+        self.summary.count(&f);
+        self.suggestions.add(&f.document, &f.suggestions);
+        self.paths.insert(f.document, f.path);
+        self.claims.extend(f.claims);
+        self.stances.extend(f.stances);
+    }
+
+    pub fn documents(&self) -> usize {
+        self.summary.documents
+    }
+
+    /// Reconcile the claims and stances and add the suggestions, stances, inconsistencies and report to `out`,
+    /// then commit it.
+    pub fn finish(self, mut out: OutputSet, dir: &Path, data: &Data) -> Result<Summary, RunError> {
+        let Reducer { mut summary, suggestions, claims, stances, paths } = self;
+        out.add_file(dir, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
+        let mut found = reconcile(&claims, &data.claims, &data.matcher.entities);
+        let (stance_records, stance_conflicts) = crate::reconcile::stance_conflicts(stances);
+        found.extend(stance_conflicts);
+        out.add_records(dir, STANCES, &stance_records).map_err(RunError::Output)?;
+        out.add_records(dir, INCONSISTENCIES, &found).map_err(RunError::Output)?;
+        let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
+        let report = crate::output::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
+        out.add_file(dir, REPORT, &report).map_err(RunError::Output)?;
+        summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();
+        out.commit().map_err(RunError::Output)?;
+        Ok(summary)
+    }
+}
+
+/// Process the inputs at positions `chosen` (ascending) on `jobs` threads; `sink(position, output)` gets each
+/// document's output in the order of `chosen`, whatever the thread count.
+pub fn map_documents(
+    inputs: &[Input],
+    chosen: &[usize],
+    data: &Data,
+    corpus: &CorpusLines,
+    jobs: usize,
+    mut sink: impl FnMut(usize, DocOutput),
+) {
+    if chosen.is_empty() {
+        return;
+    }
+    let jobs = jobs.clamp(1, chosen.len());
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<(usize, DocOutput)>(jobs * 2);
-    let mut write_err = None;
-    let mut suggestions = SuggestionTable::default();
-    let mut claims: Vec<Located> = Vec::new();
-    let mut stance_records: Vec<crate::reconcile::Weighed> = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, inputs, data, corpus) = (&next, &inputs, &data, &corpus);
+            let next = &next;
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= inputs.len() {
-                    break;
-                }
-                if tx.send((i, process_input(&inputs[i], data, corpus))).is_err() {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&i) = chosen.get(k) else { break };
+                if tx.send((k, process_input(&inputs[i], data, corpus))).is_err() {
                     break;
                 }
             });
@@ -353,49 +440,50 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
         drop(tx);
         let mut pending = BTreeMap::new();
         let mut want = 0;
-        for (i, doc) in rx {
-            pending.insert(i, doc);
+        for (k, doc) in rx {
+            pending.insert(k, doc);
             while let Some(doc) = pending.remove(&want) {
-                if write_err.is_none() {
-                    if let Err(e) = out.write(&doc) {
-                        write_err = Some(e);
-                    }
-                }
-                suggestions.add(&inputs[want].doc_id, &doc.suggestions);
-                claims.extend(doc.claims);
-                // A document's stance sentences become its stance records at once; only those are kept.
-                stance_records.extend(crate::reconcile::stance_records(&doc.stances, &data.stance.related));
-                summary.segments += doc.segment_count;
-                summary.removed += doc.removed_count;
-                summary.bytes += doc.bytes;
-                match doc.failed {
-                    Some(f) => {
-                        summary.failed += 1;
-                        summary.failures.push(f);
-                    }
-                    None => summary.ok += 1,
-                }
+                sink(chosen[want], doc);
                 want += 1;
-                progress(want, inputs.len());
             }
         }
+    });
+}
+
+/// Discover the inputs of a run; no input at all is an error.
+pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), RunError> {
+    let (inputs, warnings) = read::discover(paths).map_err(|e| RunError::Config(vec![e]))?;
+    if inputs.is_empty() {
+        return Err(RunError::NoInput(warnings));
+    }
+    Ok((inputs, warnings))
+}
+
+/// Run the pipeline: the map phase over every input, then the reduce phase, in one process. `progress(done,
+/// total)` is called by the writer after each document.
+pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
+    let start = Instant::now();
+    let data = Data::load(&opts.gazetteer).map_err(RunError::Config)?;
+    let (inputs, warnings) = inputs(&opts.paths)?;
+    let corpus = corpus_evidence(&inputs);
+    let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
+    let mut reducer = Reducer::default();
+    let mut write_err = None;
+    let all: Vec<usize> = (0..inputs.len()).collect();
+    map_documents(&inputs, &all, &data, &corpus, opts.jobs, |i, mut doc| {
+        if write_err.is_none() {
+            if let Err(e) = out.write(&doc) {
+                write_err = Some(e);
+            }
+        }
+        reducer.add(DocFacts::take(i, &inputs[i], &mut doc, &data));
+        progress(reducer.documents(), inputs.len());
     });
     if let Some(e) = write_err {
         return Err(RunError::Output(e));
     }
-    out.add_file(&opts.out, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
-    let mut found = reconcile(&claims, &data.claims, &data.matcher.entities);
-    let (stance_records, stance_conflicts) = crate::reconcile::stance_conflicts(stance_records);
-    found.extend(stance_conflicts);
-    out.add_file(&opts.out, STANCES, &jsonl_of(&stance_records)).map_err(RunError::Output)?;
-    out.add_file(&opts.out, INCONSISTENCIES, &jsonl_of(&found)).map_err(RunError::Output)?;
-    let paths = inputs.iter().map(|i| (i.doc_id.clone(), i.display.clone())).collect();
-    let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
-    let report = crate::output::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
-    out.add_file(&opts.out, REPORT, &report).map_err(RunError::Output)?;
-    summary.claims = claims.len();
-    summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();
-    out.commit().map_err(RunError::Output)?;
+    let mut summary = reducer.finish(out, &opts.out, &data)?;
+    summary.warnings = warnings;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
