@@ -444,17 +444,34 @@ pub fn failed_output(input: &crate::text::read::Input, err: &crate::error::DocEr
 /// Suggestions for the gazetteer maintainers, counted over the whole run.
 #[derive(Debug, Default)]
 pub struct SuggestionTable {
-    /// name -> (near-miss id, count, documents, first example)
-    rows: std::collections::BTreeMap<String, (Option<String>, usize, Vec<String>, String)>,
+    /// name -> its row. Documents arrive in input order, so counting documents needs only the last one seen.
+    rows: std::collections::BTreeMap<String, Suggestion>,
+}
+
+#[derive(Debug)]
+struct Suggestion {
+    near: Option<String>,
+    count: usize,
+    documents: usize,
+    last_document: String,
+    example: String,
 }
 
 impl SuggestionTable {
     pub fn add(&mut self, doc_id: &str, items: &[(String, Option<String>, String)]) {
         for (name, near, example) in items {
-            let row = self.rows.entry(name.clone()).or_insert_with(|| (near.clone(), 0, Vec::new(), example.clone()));
-            row.1 += 1;
-            if row.2.last().map(String::as_str) != Some(doc_id) {
-                row.2.push(doc_id.to_owned());
+            let row = self.rows.entry(name.clone()).or_insert_with(|| Suggestion {
+                near: near.clone(),
+                count: 0,
+                documents: 0,
+                last_document: String::new(),
+                example: example.clone(),
+            });
+            row.count += 1;
+            if row.documents == 0 || row.last_document != doc_id {
+                row.documents += 1;
+                row.last_document.clear();
+                row.last_document.push_str(doc_id);
             }
         }
     }
@@ -462,11 +479,11 @@ impl SuggestionTable {
     /// TSV, most frequent first: name, near (entity id it may be a variant of), count, documents, example.
     pub fn to_tsv(&self) -> String {
         let mut rows: Vec<_> = self.rows.iter().collect();
-        rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+        rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
         let mut out = String::from("name\tnear\tcount\tdocuments\texample\n");
-        for (name, (near, count, docs, example)) in rows {
-            let near = near.as_deref().unwrap_or("-");
-            out.push_str(&format!("{name}\t{near}\t{count}\t{}\t{example}\n", docs.len()));
+        for (name, r) in rows {
+            let near = r.near.as_deref().unwrap_or("-");
+            out.push_str(&format!("{name}\t{near}\t{}\t{}\t{}\n", r.count, r.documents, r.example));
         }
         out
     }
