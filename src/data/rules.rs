@@ -11,6 +11,7 @@ use crate::error::ConfigError;
 use regex_automata::nfa::thompson::{self, backtrack::BoundedBacktracker, NFA};
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, Anchored, Input, MatchKind, PatternID, PatternSet};
+use regex_syntax::hir::{Hir, HirKind, Repetition};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::path::Path;
@@ -364,10 +365,9 @@ impl Rules {
         if text.is_empty() || text.len() > MAX_RULE_LINE_BYTES {
             return None;
         }
-        let hits = self.set.matches(text);
-        for i in hits.iter().map(|p| p.as_usize()) {
+        for i in self.set.candidates(text) {
             let rule = &self.lines[i];
-            if rule.max_words != 0 && words > rule.max_words {
+            if (rule.max_words != 0 && words > rule.max_words) || !self.set.is_match_of(i, text) {
                 continue;
             }
             let (author, time) = if rule.captures { self.set.captures(i, text) } else { (None, None) };
@@ -383,7 +383,6 @@ impl Rules {
 
 /// The names of the capture groups of a parsed pattern.
 fn hir_group_names(hir: &regex_syntax::hir::Hir) -> Vec<String> {
-    use regex_syntax::hir::HirKind;
     let mut out = Vec::new();
     let mut stack = vec![hir];
     while let Some(h) = stack.pop() {
@@ -402,14 +401,19 @@ fn hir_group_names(hir: &regex_syntax::hir::Hir) -> Vec<String> {
 
 type CachePool<C> = Pool<C, Box<dyn Fn() -> C + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>>;
 
-/// Every line rule compiled once, into one automaton: a lazy DFA finds which rules match a line, and a bounded
-/// backtracker over the same automaton (each pattern behind a lazy any-character prefix, so an anchored search for
-/// one pattern finds its leftmost-first match anywhere) reads the `author` and `time` groups of the one rule that
-/// claims it. (Compiling each rule again on its own, as a regex, tripled the start-up time: Unicode classes under
+/// Every line rule, compiled once as it is written and once relaxed. A lazy DFA over the relaxed patterns (bounded
+/// repeats made unbounded, groups dropped: a superset of each rule's lines, and an automaton without the
+/// counters that make a joint DFA of 71 patterns large) finds the rules that may match a line; a lazy DFA over the
+/// exact patterns, searched for one pattern at a time, confirms them; a bounded backtracker over the exact
+/// automaton reads the `author` and `time` groups of the one rule that claims the line. Each exact pattern stands
+/// behind a lazy any-character prefix, so an anchored search for one pattern finds its leftmost-first match
+/// anywhere. (Compiling each rule again on its own, as a regex, tripled the start-up time: Unicode classes under
 /// bounded repeats, `[\w.@-]{2,40}`, make large automata.)
 struct LineMatcher {
-    dfa: hybrid::dfa::DFA,
-    dfa_caches: CachePool<hybrid::dfa::Cache>,
+    relaxed: hybrid::dfa::DFA,
+    relaxed_caches: CachePool<hybrid::dfa::Cache>,
+    exact: hybrid::dfa::DFA,
+    exact_caches: CachePool<hybrid::dfa::Cache>,
     vm: BoundedBacktracker,
     vm_caches: CachePool<thompson::backtrack::Cache>,
 }
@@ -420,46 +424,90 @@ impl std::fmt::Debug for LineMatcher {
     }
 }
 
+/// A pattern that matches wherever `h` does, and maybe elsewhere: every bounded repeat unbounded, no groups.
+fn relax(h: &Hir) -> Hir {
+    match h.kind() {
+        HirKind::Capture(c) => relax(&c.sub),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: if r.max.is_some_and(|m| m > r.min.max(1)) { None } else { r.max },
+            greedy: r.greedy,
+            sub: Box::new(relax(&r.sub)),
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(relax).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(relax).collect()),
+        _ => h.clone(),
+    }
+}
+
+fn lazy_dfa(nfa: NFA, kind: MatchKind, per_pattern: bool) -> Result<hybrid::dfa::DFA, String> {
+    let config = hybrid::dfa::DFA::config().match_kind(kind).starts_for_each_pattern(per_pattern);
+    hybrid::dfa::DFA::builder()
+        .configure(config.cache_capacity(64 << 20))
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())
+}
+
+fn pool_of(dfa: &hybrid::dfa::DFA) -> CachePool<hybrid::dfa::Cache> {
+    let d = dfa.clone();
+    Pool::new(Box::new(move || d.create_cache()))
+}
+
 impl LineMatcher {
     fn new(rules: &[LineRule]) -> Result<LineMatcher, String> {
+        let config = || thompson::Config::new().nfa_size_limit(Some(256 << 20));
         let wrapped: Vec<String> = rules.iter().map(|r| format!("(?s:.)*?(?:{})", r.pattern)).collect();
-        let nfa: NFA = thompson::Compiler::new()
-            .configure(thompson::Config::new().nfa_size_limit(Some(256 << 20)))
-            .build_many(&wrapped)
+        let nfa: NFA = thompson::Compiler::new().configure(config()).build_many(&wrapped).map_err(|e| e.to_string())?;
+        let mut hirs = Vec::new();
+        for r in rules {
+            hirs.push(relax(&regex_automata::util::syntax::parse(&r.pattern).map_err(|e| e.to_string())?));
+        }
+        let loose = thompson::Compiler::new()
+            .configure(config().which_captures(thompson::WhichCaptures::Implicit))
+            .build_many_from_hir(&hirs)
             .map_err(|e| e.to_string())?;
-        let dfa = hybrid::dfa::DFA::builder()
-            .configure(hybrid::dfa::DFA::config().match_kind(MatchKind::All).cache_capacity(64 << 20))
-            .build_from_nfa(nfa.clone())
-            .map_err(|e| e.to_string())?;
+        let relaxed = lazy_dfa(loose, MatchKind::All, false)?;
+        let exact = lazy_dfa(nfa.clone(), MatchKind::LeftmostFirst, true)?;
         // The backtracker's visited set is (states x line length) bits: enough for the longest line a rule sees.
         let visited = nfa.states().len() * (MAX_RULE_LINE_BYTES + 1) / 8 + 1024;
         let vm = BoundedBacktracker::builder()
             .configure(BoundedBacktracker::config().visited_capacity(visited))
             .build_from_nfa(nfa)
             .map_err(|e| e.to_string())?;
-        let (d, v) = (dfa.clone(), vm.clone());
+        let v = vm.clone();
         Ok(LineMatcher {
-            dfa,
-            dfa_caches: Pool::new(Box::new(move || d.create_cache())),
+            relaxed_caches: pool_of(&relaxed),
+            relaxed,
+            exact_caches: pool_of(&exact),
+            exact,
             vm,
             vm_caches: Pool::new(Box::new(move || v.create_cache())),
         })
     }
 
-    /// The rules whose pattern matches somewhere in `text`.
-    fn matches(&self, text: &str) -> PatternSet {
-        let mut set = PatternSet::new(self.dfa.pattern_len());
-        let mut cache = self.dfa_caches.get();
-        self.dfa
+    /// The rules that may match `text` (every rule that does, ascending, and maybe others).
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut set = PatternSet::new(self.relaxed.pattern_len());
+        let mut cache = self.relaxed_caches.get();
+        self.relaxed
             .try_which_overlapping_matches(&mut cache, &Input::new(text), &mut set)
             .expect("the lazy DFA's cache is large enough for a line");
-        set
+        set.iter().map(|p| p.as_usize()).collect()
+    }
+
+    /// The rules whose pattern matches somewhere in `text`, ascending.
+    #[cfg(test)]
+    fn matches(&self, text: &str) -> Vec<usize> {
+        self.candidates(text).into_iter().filter(|&i| self.is_match_of(i, text)).collect()
     }
 
     fn is_match_of(&self, rule: usize, text: &str) -> bool {
-        let mut cache = self.vm_caches.get();
-        let input = Input::new(text).anchored(Anchored::Pattern(PatternID::must(rule)));
-        self.vm.try_search_slots(&mut cache, &input, &mut []).expect("lines fit the visited set").is_some()
+        let mut cache = self.exact_caches.get();
+        let input = Input::new(text).anchored(Anchored::Pattern(PatternID::must(rule))).earliest(true);
+        self.exact
+            .try_search_fwd(&mut cache, &input)
+            .expect("the lazy DFA's cache is large enough for a line")
+            .is_some()
     }
 
     /// The trimmed, non-empty `author` and `time` groups of rule `rule`'s leftmost-first match in `text`.
@@ -531,8 +579,7 @@ mod tests {
             for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && l.len() <= MAX_RULE_LINE_BYTES) {
                 lines += 1;
                 let want: Vec<usize> = (0..alone.len()).filter(|&i| alone[i].is_match(line)).collect();
-                let got: Vec<usize> = rules.set.matches(line).iter().map(|p| p.as_usize()).collect();
-                assert_eq!(got, want, "{line:?}");
+                assert_eq!(rules.set.matches(line), want, "{line:?}");
                 if let Some(m) = rules.match_line(line, 0) {
                     claimed += 1;
                     let caps = alone[m.rule].captures(line).unwrap();
