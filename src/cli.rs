@@ -406,7 +406,7 @@ fn annotate(args: AnnotateArgs) -> u8 {
     let progress = Progress::new(args.quiet);
     let result = pipeline::run(&opts, |done, total| progress.tick(done, total));
     progress.done();
-    finish(result, &args.out, args.quiet, reviewed.as_ref(), "")
+    finish(result, &args.out, args.quiet, reviewed.as_ref(), None)
 }
 
 fn map(args: MapArgs) -> u8 {
@@ -421,8 +421,7 @@ fn map(args: MapArgs) -> u8 {
     let progress = Progress::new(args.quiet);
     let result = pipeline::shard::map(&opts, |done, total| progress.tick(done, total));
     progress.done();
-    let what = format!("shard {}/{}: ", args.shard.k, args.shard.n);
-    finish(result, &args.out, args.quiet, None, &what)
+    finish(result, &args.out, args.quiet, None, Some(args.shard))
 }
 
 fn reduce(args: ReduceArgs) -> u8 {
@@ -434,7 +433,7 @@ fn reduce(args: ReduceArgs) -> u8 {
     let progress = Progress::new(args.quiet);
     let result = pipeline::shard::reduce(&opts, |done, total| progress.tick(done, total));
     progress.done();
-    finish(result, &args.out, args.quiet, reviewed.as_ref(), "")
+    finish(result, &args.out, args.quiet, reviewed.as_ref(), None)
 }
 
 fn shapes(args: ShapesArgs) -> u8 {
@@ -462,13 +461,14 @@ fn shapes(args: ShapesArgs) -> u8 {
     }
 }
 
-/// Report a run's outcome and give its exit code.
+/// Report a run's outcome and give its exit code. `shard`: the run was the map phase of this shard (it finds no
+/// inconsistencies: those are the reduce phase's).
 fn finish(
     result: Result<pipeline::Summary, RunError>,
     out: &std::path::Path,
     quiet: bool,
     reviewed: Option<&std::collections::HashSet<String>>,
-    what: &str,
+    shard: Option<pipeline::shard::Shard>,
 ) -> u8 {
     match result {
         Ok(s) => {
@@ -481,10 +481,9 @@ fn finish(
             if !quiet {
                 let mb = s.bytes as f64 / 1e6;
                 let secs = s.elapsed.as_secs_f64().max(1e-9);
-                let found = if what.is_empty() {
-                    format!(", {} inconsistencies", s.inconsistency_ids.len())
-                } else {
-                    String::new()
+                let (what, found) = match shard {
+                    Some(sh) => (format!("shard {}/{}: ", sh.k, sh.n), String::new()),
+                    None => (String::new(), format!(", {} inconsistencies", s.inconsistency_ids.len())),
                 };
                 eprintln!(
                     "marginalia: {what}{} documents ({} ok, {} failed), {} segments, {} lines removed, {} claims{found}; {:.2} MB in {:.3} s ({:.1} MB/s) -> {}",

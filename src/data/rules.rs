@@ -293,6 +293,8 @@ impl Rules {
 
     pub fn parse(bp_name: &str, bp_text: &str, sw_name: &str, sw_text: &str) -> Result<Rules, ConfigError> {
         let mut lines = Vec::new();
+        // Each rule's parsed pattern and its line in the file.
+        let mut parsed: Vec<(Hir, u32)> = Vec::new();
         for (ln, cols) in crate::data::tsv::rows(bp_name, bp_text, &["rule", "label", "role", "max_words", "pattern"])?
         {
             let err = |m: String| ConfigError::new(bp_name, Some(ln), m);
@@ -331,13 +333,13 @@ impl Rules {
                 captures,
                 origin: format!("{bp_name}:{ln}"),
             });
+            parsed.push((hir, ln));
         }
-        let set = LineMatcher::new(&lines)
+        let hirs: Vec<Hir> = parsed.iter().map(|(h, _)| relax(h)).collect();
+        let set = LineMatcher::new(&lines, &hirs)
             .map_err(|e| ConfigError::new(bp_name, None, format!("rules do not compile together: {e}")))?;
         if let Some(i) = (0..lines.len()).find(|&i| set.is_match_of(i, "")) {
-            let origin = &lines[i].origin;
-            let line = origin.rsplit(':').next().and_then(|l| l.parse().ok());
-            return Err(ConfigError::new(bp_name, line, "pattern matches the empty line"));
+            return Err(ConfigError::new(bp_name, Some(parsed[i].1), "pattern matches the empty line"));
         }
         let mut stopwords = HashSet::new();
         for (i, line) in sw_text.lines().enumerate() {
@@ -454,17 +456,14 @@ fn pool_of(dfa: &hybrid::dfa::DFA) -> CachePool<hybrid::dfa::Cache> {
 }
 
 impl LineMatcher {
-    fn new(rules: &[LineRule]) -> Result<LineMatcher, String> {
+    /// `relaxed`: each rule's pattern, parsed and relaxed.
+    fn new(rules: &[LineRule], relaxed: &[Hir]) -> Result<LineMatcher, String> {
         let config = || thompson::Config::new().nfa_size_limit(Some(256 << 20));
         let wrapped: Vec<String> = rules.iter().map(|r| format!("(?s:.)*?(?:{})", r.pattern)).collect();
         let nfa: NFA = thompson::Compiler::new().configure(config()).build_many(&wrapped).map_err(|e| e.to_string())?;
-        let mut hirs = Vec::new();
-        for r in rules {
-            hirs.push(relax(&regex_automata::util::syntax::parse(&r.pattern).map_err(|e| e.to_string())?));
-        }
         let loose = thompson::Compiler::new()
             .configure(config().which_captures(thompson::WhichCaptures::Implicit))
-            .build_many_from_hir(&hirs)
+            .build_many_from_hir(relaxed)
             .map_err(|e| e.to_string())?;
         let relaxed = lazy_dfa(loose, MatchKind::All, false)?;
         let exact = lazy_dfa(nfa.clone(), MatchKind::LeftmostFirst, true)?;

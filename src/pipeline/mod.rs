@@ -451,7 +451,7 @@ pub fn map_documents(
 }
 
 /// Discover the inputs of a run; no input at all is an error.
-pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), RunError> {
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), RunError> {
     let (inputs, warnings) = read::discover(paths).map_err(|e| RunError::Config(vec![e]))?;
     if inputs.is_empty() {
         return Err(RunError::NoInput(warnings));
@@ -464,7 +464,7 @@ pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), RunError> 
 pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
     let start = Instant::now();
     let data = Data::load(&opts.gazetteer).map_err(RunError::Config)?;
-    let (inputs, warnings) = inputs(&opts.paths)?;
+    let (inputs, warnings) = discover(&opts.paths)?;
     let corpus = corpus_evidence(&inputs);
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
     let mut reducer = Reducer::default();

@@ -13,7 +13,7 @@
 //! Shard `K/N` (1-based) is the K-th of N runs of consecutive inputs of equal count, so every shard of a run
 //! must be given the same input paths.
 
-use super::{corpus_evidence, inputs, map_documents, Data, DocFacts, Reducer, RunError, Summary};
+use super::{corpus_evidence, discover, map_documents, Data, DocFacts, Reducer, RunError, Summary};
 use crate::clean::strip::corpus::CorpusLines;
 use crate::error::ConfigError;
 use crate::output::write::{OutputSet, STREAMS};
@@ -112,7 +112,7 @@ fn config(file: &Path, line: Option<u32>, message: impl Into<String>) -> RunErro
 
 /// The line shapes of one shard's documents.
 pub fn shapes(paths: &[PathBuf], shard: Shard) -> Result<(CorpusLines, Vec<String>), RunError> {
-    let (inputs, warnings) = inputs(paths)?;
+    let (inputs, warnings) = discover(paths)?;
     Ok((corpus_evidence(&inputs[shard.range(inputs.len())]), warnings))
 }
 
@@ -131,7 +131,7 @@ pub fn load_shapes(files: &[PathBuf]) -> Result<CorpusLines, RunError> {
 pub fn map(opts: &MapOptions, mut progress: impl FnMut(usize, usize)) -> Result<Summary, RunError> {
     let start = Instant::now();
     let data = Data::load(&opts.gazetteer).map_err(RunError::Config)?;
-    let (inputs, warnings) = inputs(&opts.paths)?;
+    let (inputs, warnings) = discover(&opts.paths)?;
     let corpus = if opts.shapes.is_empty() { corpus_evidence(&inputs) } else { load_shapes(&opts.shapes)? };
     let chosen: Vec<usize> = opts.shard.range(inputs.len()).collect();
     let mut names: Vec<&str> = STREAMS.to_vec();
