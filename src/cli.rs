@@ -129,6 +129,10 @@ pub struct AnnotateArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Memory for sorting the claims, and the stance records, of all documents before they are compared (each;
+    /// past it they are sorted in temporary files in TMPDIR). A number with K, M or G.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = crate::spill::parse_size)]
+    pub sort_buffer: usize,
     /// Exit with code 3 when the run finds an inconsistency whose id is not listed in FILE (ids already
     /// reviewed: one per line, or a previous inconsistencies.jsonl).
     #[arg(long, value_name = "FILE")]
@@ -174,6 +178,10 @@ pub struct ReduceArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Memory for sorting the claims, and the stance records, of all documents before they are compared (each;
+    /// past it they are sorted in temporary files in TMPDIR). A number with K, M or G.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = crate::spill::parse_size)]
+    pub sort_buffer: usize,
     /// As for annotate: exit 3 on an inconsistency whose id is not listed in FILE.
     #[arg(long, value_name = "FILE")]
     pub fail_on_new: Option<PathBuf>,
@@ -200,6 +208,7 @@ impl Default for AnnotateArgs {
             gazetteer: PathBuf::from("gazetteer"),
             jobs: None,
             quiet: false,
+            sort_buffer: crate::spill::BUDGET,
             fail_on_new: None,
         }
     }
@@ -402,7 +411,13 @@ fn annotate(args: AnnotateArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = Options { paths: args.paths, gazetteer: args.gazetteer, out: args.out.clone(), jobs: jobs(args.jobs) };
+    let opts = Options {
+        paths: args.paths,
+        gazetteer: args.gazetteer,
+        out: args.out.clone(),
+        jobs: jobs(args.jobs),
+        sort_buffer: args.sort_buffer,
+    };
     let progress = Progress::new(args.quiet);
     let result = pipeline::run(&opts, |done, total| progress.tick(done, total));
     progress.done();
@@ -429,7 +444,12 @@ fn reduce(args: ReduceArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = pipeline::shard::ReduceOptions { shards: args.shards, gazetteer: args.gazetteer, out: args.out.clone() };
+    let opts = pipeline::shard::ReduceOptions {
+        shards: args.shards,
+        gazetteer: args.gazetteer,
+        out: args.out.clone(),
+        sort_buffer: args.sort_buffer,
+    };
     let progress = Progress::new(args.quiet);
     let result = pipeline::shard::reduce(&opts, |done, total| progress.tick(done, total));
     progress.done();

@@ -22,6 +22,7 @@ pub mod output;
 pub mod pipeline;
 pub mod reconcile;
 pub mod record;
+pub mod spill;
 pub mod tag;
 pub mod text;
 pub mod tune;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first (ARCHITECTURE.md, "What may import what").
 const LAYERS: &[&[&str]] = &[
-    &["error", "record"],
+    &["error", "record", "spill"],
     &["data"],
     &["text"],
     &["clean"],

@@ -48,7 +48,7 @@ fn analysed(data: &Data, use_manifest: bool) -> HashMap<String, Analysis> {
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: entry.file.trim_end_matches(".txt").to_owned(),
             display: format!("raw/{}", entry.file),
-            manifest: use_manifest.then(|| entry.clone()),
+            manifest: use_manifest.then(|| Box::new(entry.clone())),
         };
         let raw = read::read(&input).expect("raw file reads");
         out.insert(gold_name(entry), analyse(&raw, data));
@@ -595,7 +595,7 @@ fn located(data: &Data) -> (Vec<Located>, Vec<LocatedStance>, HashMap<String, St
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: doc_id.clone(),
             display: format!("raw/{}", entry.file),
-            manifest: Some(entry.clone()),
+            manifest: Some(Box::new(entry.clone())),
         };
         let raw = read::read(&input).unwrap();
         let a = analyse(&raw, data);

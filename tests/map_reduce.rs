@@ -59,6 +59,37 @@ fn map(corpus: &Path, out: &Path, shard: &str, shapes: &[PathBuf], jobs: &str) {
 }
 
 #[test]
+fn sorting_on_disk_gives_the_bytes_of_sorting_in_memory_and_leaves_nothing_behind() {
+    let corpus = corpus();
+    let work = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, buffer: &str| {
+        let gaz = root().join("gazetteer");
+        let args = ["annotate", s(corpus.path()), "--out", s(out), "--sort-buffer", buffer, "-q"];
+        let o = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+            .args(args)
+            .args(["--gazetteer", s(&gaz)])
+            .env("TMPDIR", tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "the binary file fails: {}", stderr(&o));
+        files(out)
+    };
+    let memory = run(&work.path().join("memory"), "1G");
+    for buffer in ["0", "3K"] {
+        let disk = run(&work.path().join(format!("disk-{buffer}")), buffer);
+        assert_eq!(disk.len(), memory.len());
+        for ((name, a), (_, b)) in disk.iter().zip(&memory) {
+            assert!(a == b, "--sort-buffer {buffer}: {name} differs");
+        }
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "temporary files left in TMPDIR");
+    let o = marginalia(&["annotate", s(corpus.path()), "--out", s(&work.path().join("x")), "--sort-buffer", "12Q"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("12Q"), "{}", stderr(&o));
+}
+
+#[test]
 fn any_sharding_then_reduce_gives_the_bytes_of_one_run() {
     let corpus = corpus();
     let work = tempfile::tempdir().unwrap();
@@ -88,6 +119,10 @@ fn any_sharding_then_reduce_gives_the_bytes_of_one_run() {
         // Shards are given in any order.
         let out = work.path().join(format!("reduced-{n}"));
         let mut args = vec!["reduce", "--out", s(&out), "-q"];
+        // Seven shards also sort on disk: a record per run, merged.
+        if n == 7 {
+            args.extend(["--sort-buffer", "0"]);
+        }
         args.extend(dirs.iter().rev().map(|d| s(d)));
         let o = marginalia(&args);
         assert_eq!(o.status.code(), Some(1), "the failed document is counted: {}", stderr(&o));

@@ -7,9 +7,11 @@
 //! author, score and a short quote.
 
 use crate::data::gazetteer::Entity;
+use crate::reconcile::OPPOSITE_STANCES;
 use crate::record::{Inconsistency, Position};
 use std::collections::HashMap;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
 
 /// Longest quote shown per position, in characters.
 const QUOTE_CHARS: usize = 220;
@@ -24,13 +26,40 @@ pub fn render(
     paths: &HashMap<String, String>,
     claims: usize,
 ) -> String {
+    let count = |check: &str| items.iter().filter(|i| i.check == check).count();
+    let mut replay = |check: &str, f: &mut Each| {
+        for i in items.iter().filter(|i| i.check == check) {
+            let ps: Vec<String> =
+                i.positions.iter().map(|p| paths.get(&p.document).unwrap_or(&p.document).clone()).collect();
+            f(i, &ps)?;
+        }
+        Ok(())
+    };
+    let mut out = Vec::new();
+    write(&mut out, entities, statement, claims, &count, &mut replay).expect("writing to memory");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Called on each inconsistency of a section with the raw path of each of its positions' documents.
+pub type Each<'a> = dyn FnMut(&Inconsistency, &[String]) -> io::Result<()> + 'a;
+
+/// Write the report to `w` as it is read: `count(check)` is the number of inconsistencies of a check and
+/// `replay(check, each)` calls `each` on them in output order (once per section, so the items need not be held in
+/// memory). `claims` is the number of dated claims compared.
+pub fn write(
+    w: &mut dyn io::Write,
+    entities: &[Entity],
+    statement: &dyn Fn(&str) -> Option<String>,
+    claims: usize,
+    count: &dyn Fn(&str) -> usize,
+    replay: &mut dyn FnMut(&str, &mut Each) -> io::Result<()>,
+) -> io::Result<()> {
     let names: HashMap<&str, &str> = entities.iter().map(|e| (e.id.as_str(), e.name.as_str())).collect();
     let name = |id: &str| match names.get(id) {
         Some(n) => format!("{n} (`{id}`)"),
         None => format!("`{id}`"),
     };
     let mut s = String::new();
-    let count = |check: &str| items.iter().filter(|i| i.check == check).count();
     let _ = writeln!(s, "# Inconsistency report\n");
     let _ = writeln!(
         s,
@@ -45,24 +74,25 @@ pub fn render(
         "Each item has a stable id (also in `inconsistencies.jsonl`); values are ISO-like (`1917-07`, `193X`, \
          `1918/1925`). Dates before 1918-02-14 may be Old Style, so dates up to 13 days apart are not flagged.\n"
     );
+    w.write_all(s.as_bytes())?;
     let sections = [
         ("sources-disagree", "Sources disagree"),
         ("against-reference", "Against the reference"),
         ("before-object-existed", "Dated before the object existed"),
     ];
     for (check, title) in sections {
-        let group: Vec<&Inconsistency> = items.iter().filter(|i| i.check == check).collect();
-        if group.is_empty() {
+        if count(check) == 0 {
             continue;
         }
-        let _ = writeln!(s, "## {title}\n");
-        for i in group {
+        writeln!(w, "## {title}\n")?;
+        replay(check, &mut |i, paths| {
+            let mut s = String::new();
             let object = i.object.as_deref().map(|o| format!(" — {}", name(o))).unwrap_or_default();
             let _ = writeln!(s, "### {}: {}{object}\n", name(&i.subject), i.event.replace('_', " "));
             let scope = if i.within_source { "within one source" } else { "across sources" };
             let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
-            for p in &i.positions {
-                let _ = writeln!(s, "{}", position(p, paths));
+            for (p, path) in i.positions.iter().zip(paths) {
+                let _ = writeln!(s, "{}", position(p, path));
             }
             match (&i.reference, &i.reference_source) {
                 (Some(r), Some(src)) => {
@@ -72,13 +102,17 @@ pub fn render(
                     let _ = writeln!(s, "\nReference: none in the gazetteer\n");
                 }
             }
-        }
+            w.write_all(s.as_bytes())
+        })?;
     }
-    stances(&mut s, items, &name, statement, paths);
-    if items.is_empty() {
-        let _ = writeln!(s, "No inconsistencies found.");
+    let targets = count(OPPOSITE_STANCES);
+    if targets > 0 {
+        stances(w, targets, &name, statement, replay)?;
     }
-    s
+    if sections.iter().map(|s| count(s.0)).sum::<usize>() + targets == 0 {
+        writeln!(w, "No inconsistencies found.")?;
+    }
+    Ok(())
 }
 
 /// The stance labels, in column order.
@@ -86,34 +120,31 @@ const STANCES: [&str; 3] = ["pro", "con", "mixed"];
 
 /// The stance section: per target, a table with a column per stance and a position per cell.
 fn stances(
-    s: &mut String,
-    items: &[Inconsistency],
+    w: &mut dyn io::Write,
+    targets: usize,
     name: &dyn Fn(&str) -> String,
     statement: &dyn Fn(&str) -> Option<String>,
-    paths: &HashMap<String, String>,
-) {
-    let group: Vec<&Inconsistency> = items.iter().filter(|i| i.check == "opposite-stances").collect();
-    if group.is_empty() {
-        return;
-    }
-    let _ = writeln!(s, "## Opposite stances\n");
-    let _ = writeln!(
-        s,
+    replay: &mut dyn FnMut(&str, &mut Each) -> io::Result<()>,
+) -> io::Result<()> {
+    writeln!(w, "## Opposite stances\n")?;
+    writeln!(
+        w,
         "{} target{} toward which sources or posters take opposite stances, each with enough evidence. Scores \
          run from -1 (criticism only) to +1 (praise only); each position is quoted by its strongest sentence.\n",
-        group.len(),
-        if group.len() == 1 { "" } else { "s" }
-    );
-    for i in group {
+        targets,
+        if targets == 1 { "" } else { "s" }
+    )?;
+    replay(OPPOSITE_STANCES, &mut |i, paths| {
+        let mut s = String::new();
         let _ = writeln!(s, "### {}\n", name(&i.subject));
         if let Some(st) = statement(&i.subject) {
             let _ = writeln!(s, "Proposition: “{st}” (pro agrees with it, con rejects it)\n");
         }
         let scope = if i.within_source { "within one source" } else { "across sources" };
         let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
-        let columns: Vec<Vec<&Position>> = STANCES
+        let columns: Vec<Vec<(&Position, &String)>> = STANCES
             .iter()
-            .map(|st| i.positions.iter().filter(|p| p.value == *st).collect::<Vec<_>>())
+            .map(|st| i.positions.iter().zip(paths).filter(|(p, _)| p.value == *st).collect::<Vec<_>>())
             .enumerate()
             // pro and con always; mixed only when a position is mixed.
             .filter(|(k, ps)| *k < 2 || !ps.is_empty())
@@ -124,23 +155,22 @@ fn stances(
         let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
         for r in 0..rows {
             let cells: Vec<String> =
-                columns.iter().map(|c| c.get(r).map_or_else(String::new, |p| stance_cell(p, paths))).collect();
+                columns.iter().map(|c| c.get(r).map_or_else(String::new, |(p, path)| stance_cell(p, path))).collect();
             let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
         let _ = writeln!(s);
-    }
+        w.write_all(s.as_bytes())
+    })
 }
 
 /// One stance position as a table cell: score, where, who, and the quote.
-fn stance_cell(p: &Position, paths: &HashMap<String, String>) -> String {
-    let path = paths.get(&p.document).map_or(p.document.as_str(), String::as_str);
+fn stance_cell(p: &Position, path: &str) -> String {
     let author = p.author.as_deref().map(|a| format!(", by {a}")).unwrap_or_default();
     let cell = format!("**{}** — `{path}:{}`{author}<br>“{}”", p.surface, p.raw.line, quote(&p.evidence, ""));
     cell.replace('|', "\\|").replace('\n', " ")
 }
 
-fn position(p: &Position, paths: &HashMap<String, String>) -> String {
-    let path = paths.get(&p.document).map_or(p.document.as_str(), String::as_str);
+fn position(p: &Position, path: &str) -> String {
     let author = p.author.as_deref().map(|a| format!(", by {a}")).unwrap_or_default();
     let derived = if p.derived { ", computed from the relative expression" } else { "" };
     let fit = match p.agrees_with_reference {

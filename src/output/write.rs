@@ -545,6 +545,18 @@ impl OutputSet {
         Ok(())
     }
 
+    /// Add a stream to be written record by record (`append`, `writer`); returns its number.
+    pub fn add_stream(&mut self, dir: &Path, name: &str) -> Result<usize, OutputError> {
+        self.add_file(dir, name, "")?;
+        Ok(self.files.len() - 1)
+    }
+
+    /// Stream `k`'s writer and the temporary file it writes (for error messages).
+    pub fn writer(&mut self, k: usize) -> (&Path, &mut BufWriter<File>) {
+        let (_, tmp, w) = &mut self.files[k];
+        (tmp, w)
+    }
+
     /// Add a whole file, written last (the suggestions table).
     pub fn add_file(&mut self, dir: &Path, name: &str, contents: &str) -> Result<(), OutputError> {
         let fin = dir.join(name);

@@ -17,15 +17,21 @@ use crate::output::write::{
     document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
     SUGGESTIONS,
 };
-use crate::reconcile::{reconcile, Located, Weighed};
+use crate::reconcile::{
+    group_key, rank, stance_key, DateChecks, GroupKey, Located, StanceKey, TargetSides, Weighed, OPPOSITE_STANCES,
+};
+use crate::record::{Inconsistency, StanceRecord};
+use crate::spill::Sorter;
 use crate::tag::dates::{DateContext, DateKind, DateMention, DateTagger};
 use crate::tag::entities::{Matcher, Mention};
 use crate::text::normalize::{NormLine, Normalizer};
 use crate::text::read::{self, Input, RawDoc};
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -34,6 +40,8 @@ pub struct Options {
     pub gazetteer: PathBuf,
     pub out: PathBuf,
     pub jobs: usize,
+    /// Bytes of claim and stance records the reduce phase holds in memory (each) before it sorts them on disk.
+    pub sort_buffer: usize,
 }
 
 #[derive(Debug, Default)]
@@ -366,24 +374,108 @@ impl Summary {
     }
 }
 
-/// The reduce phase: documents' facts in, in input order; the cross-document outputs out.
-#[derive(Default)]
-pub struct Reducer {
-    summary: Summary,
-    suggestions: SuggestionTable,
-    claims: Vec<Located>,
-    stances: Vec<Weighed>,
-    paths: HashMap<String, String>,
+/// A claim as the reduce phase sorts it: its group, the claim, and its document's raw path (for the report).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HeldClaim {
+    key: GroupKey,
+    claim: Located,
+    path: String,
 }
 
-impl Reducer {
-    /// Add the next document (documents must come in input order: the suggestions keep the first example).
+/// A stance record as the reduce phase sorts it, with its weight and its document's raw path.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HeldStance {
+    record: StanceRecord,
+    weight: f64,
+    path: String,
+}
+
+/// An inconsistency found, with the raw path of each position's document, kept on disk until the report.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Found {
+    item: Inconsistency,
+    paths: Vec<String>,
+}
+
+fn claim_order(c: &HeldClaim) -> GroupKey {
+    c.key.clone()
+}
+
+fn stance_order(s: &HeldStance) -> StanceKey {
+    stance_key(&s.record)
+}
+
+/// The inconsistencies found, in output order, on disk: the three spools are the date inconsistencies of each
+/// rank (`reconcile::rank`) and the stance conflicts, each in the order it is found.
+struct Spool {
+    w: BufWriter<File>,
+}
+
+impl Spool {
+    fn new() -> io::Result<Spool> {
+        Ok(Spool { w: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?) })
+    }
+
+    fn push(&mut self, f: &Found) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, f)?;
+        self.w.write_all(b"\n")
+    }
+
+    /// Read every inconsistency back, in order.
+    fn replay(&mut self, each: &mut dyn FnMut(Found) -> io::Result<()>) -> io::Result<()> {
+        self.w.flush()?;
+        let file = self.w.get_mut();
+        file.rewind()?;
+        for line in BufReader::with_capacity(1 << 16, &*file).lines() {
+            each(serde_json::from_str(&line?)?)?;
+        }
+        file.seek(io::SeekFrom::End(0))?;
+        Ok(())
+    }
+}
+
+/// The reduce phase: documents' facts in, in input order; the cross-document outputs out. Claims and stance
+/// records go through external sorts (`spill`), so memory does not grow with their number: the largest group of
+/// claims (one subject, event and object) and the positions of one stance conflict are the most held at once.
+pub struct Reducer<'a> {
+    data: &'a Data,
+    summary: Summary,
+    suggestions: SuggestionTable,
+    claims: Sorter<HeldClaim, GroupKey, fn(&HeldClaim) -> GroupKey>,
+    stances: Sorter<HeldStance, StanceKey, fn(&HeldStance) -> StanceKey>,
+    /// The first failure to write a temporary file, reported by `finish`.
+    error: Option<io::Error>,
+}
+
+impl<'a> Reducer<'a> {
+    /// `sort_buffer`: the bytes of claims, and of stance records, held before they are sorted on disk.
+    pub fn new(data: &'a Data, sort_buffer: usize) -> Self {
+        Reducer {
+            data,
+            summary: Summary::default(),
+            suggestions: SuggestionTable::default(),
+            claims: Sorter::with_budget(claim_order as fn(&HeldClaim) -> GroupKey, sort_buffer),
+            stances: Sorter::with_budget(stance_order as fn(&HeldStance) -> StanceKey, sort_buffer),
+            error: None,
+        }
+    }
+
+    /// Add the next document (documents must come in input order: the suggestions keep the first example, and
+    /// claims of one group are compared in input order).
     pub fn add(&mut self, f: DocFacts) {
         self.summary.count(&f);
         self.suggestions.add(&f.document, &f.suggestions);
-        self.paths.insert(f.document, f.path);
-        self.claims.extend(f.claims);
-        self.stances.extend(f.stances);
+        let mut pushed = Ok(());
+        for claim in f.claims {
+            let held = HeldClaim { key: group_key(&claim, &self.data.claims), claim, path: f.path.clone() };
+            pushed = pushed.and_then(|()| self.claims.push(&held));
+        }
+        for (record, weight) in f.stances {
+            pushed = pushed.and_then(|()| self.stances.push(&HeldStance { record, weight, path: f.path.clone() }));
+        }
+        if let Err(e) = pushed {
+            self.error.get_or_insert(e);
+        }
     }
 
     pub fn documents(&self) -> usize {
@@ -392,22 +484,119 @@ impl Reducer {
 
     /// Reconcile the claims and stances and add the suggestions, stances, inconsistencies and report to `out`,
     /// then commit it.
-    pub fn finish(self, mut out: OutputSet, dir: &Path, data: &Data) -> Result<Summary, RunError> {
-        let Reducer { mut summary, suggestions, claims, stances, paths } = self;
+    pub fn finish(self, mut out: OutputSet, dir: &Path) -> Result<Summary, RunError> {
+        let Reducer { data, mut summary, suggestions, claims, stances, error } = self;
+        let temp = |e: io::Error| {
+            let path = format!("{} (temporary files of the reduce phase)", std::env::temp_dir().display());
+            RunError::Output(OutputError { path, source: e })
+        };
+        if let Some(e) = error {
+            return Err(temp(e));
+        }
         out.add_file(dir, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
-        let mut found = reconcile(&claims, &data.claims, &data.matcher.entities);
-        let (stance_records, stance_conflicts) = crate::reconcile::stance_conflicts(stances);
-        found.extend(stance_conflicts);
-        out.add_records(dir, STANCES, &stance_records).map_err(RunError::Output)?;
-        out.add_records(dir, INCONSISTENCIES, &found).map_err(RunError::Output)?;
+        let mut spools = [Spool::new().map_err(temp)?, Spool::new().map_err(temp)?, Spool::new().map_err(temp)?];
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut found = |spool: usize, item: Inconsistency, paths: Vec<String>, spools: &mut [Spool; 3]| {
+            *counts.entry(item.check.clone()).or_default() += 1;
+            spools[spool].push(&Found { item, paths })
+        };
+        // Date checks, one group of claims at a time.
+        let mut checks = DateChecks::new(&data.claims, &data.matcher.entities);
+        let mut group: Vec<HeldClaim> = Vec::new();
+        let mut date_group = |group: &mut Vec<HeldClaim>, spools: &mut [Spool; 3]| -> io::Result<()> {
+            let Some(first) = group.first() else { return Ok(()) };
+            let members: Vec<&Located> = group.iter().map(|h| &h.claim).collect();
+            let path: HashMap<&str, &str> =
+                group.iter().map(|h| (h.claim.document.as_str(), h.path.as_str())).collect();
+            for item in checks.group(&first.key, &members) {
+                let paths = item.positions.iter().map(|p| path[p.document.as_str()].to_owned()).collect();
+                found(rank(&item.check), item, paths, spools)?;
+            }
+            group.clear();
+            Ok(())
+        };
+        for held in claims.finish().map_err(temp)? {
+            let held = held.map_err(temp)?;
+            if group.first().is_some_and(|g| g.key != held.key) {
+                date_group(&mut group, &mut spools).map_err(temp)?;
+            }
+            group.push(held);
+        }
+        date_group(&mut group, &mut spools).map_err(temp)?;
+        // Stance records, written as they come out of the sort, and the conflict of each target's run.
+        let k = out.add_stream(dir, STANCES).map_err(RunError::Output)?;
+        let mut sides: Option<(TargetSides, HashMap<String, String>)> = None;
+        let mut conflict = |sides: Option<(TargetSides, HashMap<String, String>)>, spools: &mut [Spool; 3]| {
+            let Some((sides, path)) = sides else { return Ok(()) };
+            match sides.conflict() {
+                Some(item) => {
+                    let paths = item.positions.iter().map(|p| path[&p.document].clone()).collect();
+                    found(2, item, paths, spools)
+                }
+                None => Ok(()),
+            }
+        };
+        for held in stances.finish().map_err(temp)? {
+            let HeldStance { record, weight, path } = held.map_err(temp)?;
+            if sides.as_ref().is_some_and(|(s, _)| s.target() != record.target) {
+                conflict(sides.take(), &mut spools).map_err(temp)?;
+            }
+            let (s, paths) = sides.get_or_insert_with(|| (TargetSides::new(&record.target), HashMap::new()));
+            if s.add(&record, weight) {
+                paths.insert(record.document.clone(), path);
+            }
+            let mut line = serde_json::to_vec(&record).map_err(|e| temp(e.into()))?;
+            line.push(b'\n');
+            out.append(k, &line).map_err(RunError::Output)?;
+        }
+        conflict(sides.take(), &mut spools).map_err(temp)?;
+        // The inconsistencies in output order, then the report, read back from the spools.
+        let k = out.add_stream(dir, INCONSISTENCIES).map_err(RunError::Output)?;
+        for spool in &mut spools {
+            let (tmp, w) = out.writer(k);
+            let tmp = tmp.to_owned();
+            spool
+                .replay(&mut |f| {
+                    summary.inconsistency_ids.push(f.item.id.clone());
+                    serde_json::to_writer(&mut *w, &f.item)?;
+                    w.write_all(b"\n")
+                })
+                .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;
+        }
+        let k = out.add_stream(dir, REPORT).map_err(RunError::Output)?;
+        let (tmp, w) = out.writer(k);
+        let tmp = tmp.to_owned();
         let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
-        let report = crate::output::report::render(&found, &data.matcher.entities, &statement, &paths, claims.len());
-        out.add_file(dir, REPORT, &report).map_err(RunError::Output)?;
-        summary.inconsistency_ids = found.iter().map(|i| i.id.clone()).collect();
+        let count = |check: &str| counts.get(check).copied().unwrap_or(0);
+        let mut replay = |check: &str, each: &mut crate::output::report::Each| {
+            let spool = if check == OPPOSITE_STANCES { 2 } else { rank(check) };
+            spools[spool].replay(&mut |f| if f.item.check == check { each(&f.item, &f.paths) } else { Ok(()) })
+        };
+        crate::output::report::write(w, &data.matcher.entities, &statement, summary.claims, &count, &mut replay)
+            .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;
         out.commit().map_err(RunError::Output)?;
         Ok(summary)
     }
 }
+
+/// Lifts the window for good when the writer ends (or unwinds), or when a worker unwinds, so that no worker waits
+/// for a document that will not be written.
+struct Release<'a> {
+    written: &'a (Mutex<usize>, Condvar),
+    always: bool,
+}
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        if self.always || std::thread::panicking() {
+            *self.written.0.lock().unwrap_or_else(|e| e.into_inner()) = usize::MAX;
+            self.written.1.notify_all();
+        }
+    }
+}
+
+/// How many documents per worker may be processed ahead of the earliest one not yet written.
+const IN_FLIGHT_PER_JOB: usize = 4;
 
 /// Process the inputs at positions `chosen` (ascending) on `jobs` threads; `sink(position, output)` gets each
 /// document's output in the order of `chosen`, whatever the thread count.
@@ -424,20 +613,33 @@ pub fn map_documents(
     }
     let jobs = jobs.clamp(1, chosen.len());
     let next = AtomicUsize::new(0);
+    // Documents handed to the sink so far: a worker does not start a document more than `window` ahead of it,
+    // so the outputs waiting for an earlier, slower document stay few (the earliest document never waits).
+    let written = (Mutex::new(0usize), Condvar::new());
+    let window = IN_FLIGHT_PER_JOB * jobs;
     let (tx, rx) = mpsc::sync_channel::<(usize, DocOutput)>(jobs * 2);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let next = &next;
-            scope.spawn(move || loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&i) = chosen.get(k) else { break };
-                if tx.send((k, process_input(&inputs[i], data, corpus))).is_err() {
-                    break;
+            let (next, written) = (&next, &written);
+            scope.spawn(move || {
+                let _release = Release { written, always: false };
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = chosen.get(k) else { break };
+                    let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                    while k >= done.saturating_add(window) {
+                        done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if tx.send((k, process_input(&inputs[i], data, corpus))).is_err() {
+                        break;
+                    }
                 }
             });
         }
         drop(tx);
+        let _release = Release { written: &written, always: true };
         let mut pending = BTreeMap::new();
         let mut want = 0;
         for (k, doc) in rx {
@@ -445,6 +647,10 @@ pub fn map_documents(
             while let Some(doc) = pending.remove(&want) {
                 sink(chosen[want], doc);
                 want += 1;
+                let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                *done = (*done).max(want);
+                drop(done);
+                written.1.notify_all();
             }
         }
     });
@@ -467,7 +673,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     let (inputs, warnings) = discover(&opts.paths)?;
     let corpus = corpus_evidence(&inputs);
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
-    let mut reducer = Reducer::default();
+    let mut reducer = Reducer::new(&data, opts.sort_buffer);
     let mut write_err = None;
     let all: Vec<usize> = (0..inputs.len()).collect();
     map_documents(&inputs, &all, &data, &corpus, opts.jobs, |i, mut doc| {
@@ -482,7 +688,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Sum
     if let Some(e) = write_err {
         return Err(RunError::Output(e));
     }
-    let mut summary = reducer.finish(out, &opts.out, &data)?;
+    let mut summary = reducer.finish(out, &opts.out)?;
     summary.warnings = warnings;
     summary.elapsed = start.elapsed();
     Ok(summary)

@@ -104,6 +104,8 @@ pub struct ReduceOptions {
     pub shards: Vec<PathBuf>,
     pub gazetteer: PathBuf,
     pub out: PathBuf,
+    /// As `Options::sort_buffer`.
+    pub sort_buffer: usize,
 }
 
 fn config(file: &Path, line: Option<u32>, message: impl Into<String>) -> RunError {
@@ -241,7 +243,7 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
         return Err(RunError::NoInput(vec![m]));
     }
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
-    let mut reducer = Reducer::default();
+    let mut reducer = Reducer::new(&data, opts.sort_buffer);
     let mut open: Option<(usize, Vec<(PathBuf, std::fs::File)>)> = None;
     let mut buf = vec![0u8; 1 << 16];
     for (s, line) in docs {
@@ -270,7 +272,7 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
         reducer.add(line.facts);
         progress(reducer.documents(), total);
     }
-    let mut summary = reducer.finish(out, &opts.out, &data)?;
+    let mut summary = reducer.finish(out, &opts.out)?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }

@@ -27,7 +27,7 @@ use crate::extract::claims::{ClaimRules, Occurs};
 use crate::record::{ClaimSpan, Inconsistency, Position, RawPos, StanceQuote, StanceRecord};
 use crate::tag::calendar::{compatible, fine, gap, interval, JULIAN_SLACK};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A claim with where it was found, as the reconcile step receives it from the documents.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -172,8 +172,18 @@ pub fn stance_records(evidence: &[LocatedStance], related: &[(String, String)]) 
     own.into_values().collect()
 }
 
-/// Stance records of all documents → the records in `stances.jsonl` order (target, author, comment, document) and
-/// the targets on which they take opposite positions.
+/// The check of a stance conflict.
+pub const OPPOSITE_STANCES: &str = "opposite-stances";
+
+/// The order of `stances.jsonl`: (target, author, comment, document), one record per key.
+pub type StanceKey = (String, Option<String>, Option<String>, String);
+
+pub fn stance_key(r: &StanceRecord) -> StanceKey {
+    (r.target.clone(), r.author.clone(), r.comment.clone(), r.document.clone())
+}
+
+/// Stance records of all documents → the records in `stances.jsonl` order and the targets on which they take
+/// opposite positions.
 pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<Inconsistency>) {
     weighed.sort_by(|(a, _), (b, _)| {
         (&a.target, &a.author, &a.comment, &a.document).cmp(&(&b.target, &b.author, &b.comment, &b.document))
@@ -181,52 +191,86 @@ pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<In
     // Sorted by target first: each target's records are one run.
     let mut conflicts = Vec::new();
     for recs in weighed.chunk_by(|a, b| a.0.target == b.0.target) {
-        let target = &recs[0].0.target;
-        // Each side needs enough evidence of its own: one clear sentence, or several weaker ones, over its
-        // positions. Inherited stances bring none.
-        let side = |s: &str| recs.iter().filter(|(r, w)| *w > 0.0 && r.stance == s).map(|(_, w)| w).sum::<f64>();
-        if side("pro") < CONFLICT_SIDE || side("con") < CONFLICT_SIDE {
-            continue;
+        let mut side = TargetSides::new(&recs[0].0.target);
+        for (r, w) in recs {
+            side.add(r, *w);
         }
-        let count = |s: &str| recs.iter().filter(|(r, w)| *w > 0.0 && r.stance == s).count();
-        let positions: Vec<Position> = recs
-            .iter()
-            .filter(|(r, w)| *w > 0.0 && r.stance != "neutral")
-            .map(|(r, _)| {
-                let top = &r.evidence[0];
-                Position {
-                    document: r.document.clone(),
-                    segment: top.segment.clone(),
-                    author: r.author.clone(),
-                    value: r.stance.clone(),
-                    event: "stance".to_owned(),
-                    surface: format!("{:+.2}", r.score),
-                    derived: false,
-                    raw: top.raw,
-                    evidence: top.text.clone(),
-                    agrees_with_reference: None,
-                }
-            })
-            .collect();
-        let documents: BTreeSet<&str> = positions.iter().map(|p| p.document.as_str()).collect();
-        let strength = positions.iter().filter(|p| p.value != "mixed").count();
-        conflicts.push(Inconsistency {
+        conflicts.extend(side.conflict());
+    }
+    (weighed.into_iter().map(|(r, _)| r).collect(), conflicts)
+}
+
+/// One target's stance records, added in `stances.jsonl` order, and the conflict they make: each side needs
+/// enough evidence of its own (one clear sentence, or several weaker ones, over its positions); inherited stances
+/// bring none. Holds the positions only, not the records.
+pub struct TargetSides {
+    target: String,
+    /// (weight, records) of the pro and the con side.
+    pro: (f64, usize),
+    con: (f64, usize),
+    positions: Vec<Position>,
+}
+
+impl TargetSides {
+    pub fn new(target: &str) -> Self {
+        TargetSides { target: target.to_owned(), pro: (0.0, 0), con: (0.0, 0), positions: Vec::new() }
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Add the next record; true if it is one of the positions.
+    pub fn add(&mut self, r: &StanceRecord, w: f64) -> bool {
+        if w <= 0.0 {
+            return false;
+        }
+        match r.stance.as_str() {
+            "pro" => self.pro = (self.pro.0 + w, self.pro.1 + 1),
+            "con" => self.con = (self.con.0 + w, self.con.1 + 1),
+            "neutral" => return false,
+            _ => {}
+        }
+        let top = &r.evidence[0];
+        self.positions.push(Position {
+            document: r.document.clone(),
+            segment: top.segment.clone(),
+            author: r.author.clone(),
+            value: r.stance.clone(),
+            event: "stance".to_owned(),
+            surface: format!("{:+.2}", r.score),
+            derived: false,
+            raw: top.raw,
+            evidence: top.text.clone(),
+            agrees_with_reference: None,
+        });
+        true
+    }
+
+    /// The conflict, if both sides weigh enough.
+    pub fn conflict(self) -> Option<Inconsistency> {
+        if self.pro.0 < CONFLICT_SIDE || self.con.0 < CONFLICT_SIDE {
+            return None;
+        }
+        let documents: BTreeSet<&str> = self.positions.iter().map(|p| p.document.as_str()).collect();
+        let within_source = documents.len() == 1;
+        let strength = self.positions.iter().filter(|p| p.value != "mixed").count();
+        Some(Inconsistency {
             // One id per target, so that a reviewed conflict stays reviewed when a new source joins it.
-            id: stable_id("stance", &format!("stance\t{target}\topposite-stances")),
+            id: stable_id("stance", &format!("stance\t{}\topposite-stances", self.target)),
             kind: "stance".to_owned(),
-            check: "opposite-stances".to_owned(),
-            subject: target.clone(),
+            check: OPPOSITE_STANCES.to_owned(),
+            subject: self.target,
             event: "stance".to_owned(),
             object: None,
-            within_source: documents.len() == 1,
+            within_source,
             severity: if strength >= 3 { "major" } else { "minor" }.to_owned(),
             reference: None,
             reference_source: None,
-            positions,
-            note: format!("{} pro and {} con positions", count("pro"), count("con")),
-        });
+            positions: self.positions,
+            note: format!("{} pro and {} con positions", self.pro.1, self.con.1),
+        })
     }
-    (weighed.into_iter().map(|(r, _)| r).collect(), conflicts)
 }
 
 /// A disagreement of months or days at most this far apart is minor.
@@ -241,23 +285,61 @@ struct Reference {
     origin: String,
 }
 
-/// All inconsistencies among the claims, in a stable order.
-pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) -> Vec<Inconsistency> {
-    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
-    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Located>> = BTreeMap::new();
-    for c in claims {
-        let ev = rules.canonical(&c.claim.event).to_owned();
-        // Statements are told apart by their wording, not by what they are about.
-        let by_content = rules.events.get(&ev).is_some_and(|e| e.occurs == Occurs::ByContent);
-        let object = if by_content { None } else { c.claim.object.clone() };
-        groups.entry((c.claim.subject.clone(), ev, object)).or_default().push(c);
+/// The key claims are grouped by: (subject, event — a manner of an event counts as the event —, object; none for
+/// statements, which are told apart by their wording, not by what they are about).
+pub type GroupKey = (String, String, Option<String>);
+
+pub fn group_key(c: &Located, rules: &ClaimRules) -> GroupKey {
+    let ev = rules.canonical(&c.claim.event).to_owned();
+    let by_content = rules.events.get(&ev).is_some_and(|e| e.occurs == Occurs::ByContent);
+    let object = if by_content { None } else { c.claim.object.clone() };
+    (c.claim.subject.clone(), ev, object)
+}
+
+/// Where a date inconsistency stands in the output: the sources' disagreements first, then the other checks;
+/// within each, by subject and event, which is the order of the groups.
+pub fn rank(check: &str) -> usize {
+    match check {
+        "sources-disagree" => 0,
+        _ => 1,
     }
-    let mut out = Vec::new();
-    for ((subject, event, object), members) in &groups {
+}
+
+/// The date checks, run on one group of claims at a time, groups in key order (the reduce phase streams them out
+/// of an external sort); ids are kept unique over all the groups seen.
+pub struct DateChecks<'a> {
+    rules: &'a ClaimRules,
+    by_id: HashMap<&'a str, &'a Entity>,
+    seen: HashSet<String>,
+}
+
+impl<'a> DateChecks<'a> {
+    pub fn new(rules: &'a ClaimRules, entities: &'a [Entity]) -> Self {
+        DateChecks { rules, by_id: entities.iter().map(|e| (e.id.as_str(), e)).collect(), seen: HashSet::new() }
+    }
+
+    /// The inconsistencies of one group, its claims in input order.
+    pub fn group(&mut self, (subject, event, object): &GroupKey, members: &[&Located]) -> Vec<Inconsistency> {
+        let mut out = self.checks(subject, event, object, members);
+        // Two records with the same recipe (two separate statements with the same dates) are told apart by where
+        // they stand, so ids stay unique.
+        for r in &mut out {
+            if !self.seen.insert(r.id.clone()) {
+                let at: Vec<String> = r.positions.iter().map(|p| format!("{}:{}", p.segment, p.raw.line)).collect();
+                r.id = stable_id("date", &format!("{}\t{}", r.id, at.join(",")));
+                self.seen.insert(r.id.clone());
+            }
+        }
+        out
+    }
+
+    fn checks(&self, subject: &str, event: &str, object: &Option<String>, members: &[&Located]) -> Vec<Inconsistency> {
+        let (rules, by_id) = (self.rules, &self.by_id);
+        let mut out = Vec::new();
         let occurs = rules.events.get(event).map_or(Occurs::Many, |e| e.occurs);
-        let reference = reference(&by_id, subject, event, object.as_deref(), rules);
+        let reference = reference(by_id, subject, event, object.as_deref(), rules);
         let clusters: Vec<Vec<&Located>> = match occurs {
-            Occurs::Once => vec![members.clone()],
+            Occurs::Once => vec![members.to_vec()],
             Occurs::ByContent => same_content(members),
             // Each occurrence stands alone; claims with the same value are taken as one occurrence.
             Occurs::Many => {
@@ -305,12 +387,12 @@ pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) ->
             }
         }
         // A body joined, merged with or backed before it existed.
-        let Some(o) = object.as_deref() else { continue };
+        let Some(o) = object.as_deref() else { return out };
         if !rules.events.get(event).is_some_and(|e| e.object_exists) {
-            continue;
+            return out;
         }
-        let Some(oe) = by_id.get(o) else { continue };
-        let Some(f) = oe.facts.iter().find(|f| f.key == "founded" || f.key == "start") else { continue };
+        let Some(oe) = by_id.get(o) else { return out };
+        let Some(f) = oe.facts.iter().find(|f| f.key == "founded" || f.key == "start") else { return out };
         let early: Vec<&Located> = members
             .iter()
             .copied()
@@ -320,7 +402,7 @@ pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) ->
             })
             .collect();
         if early.is_empty() {
-            continue;
+            return out;
         }
         let r = Reference { values: vec![f.value.clone()], origin: oe.origin.clone() };
         out.push(record(
@@ -332,24 +414,19 @@ pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) ->
             &|_| Some(false),
             format!("{} ({o}) was {} {}", oe.name, if f.key == "founded" { "founded" } else { "begun" }, f.value),
         ));
+        out
     }
-    // Two records with the same recipe (two separate statements with the same dates) are told apart by where
-    // they stand, so ids stay unique.
-    let mut seen = std::collections::HashSet::new();
-    for r in &mut out {
-        if !seen.insert(r.id.clone()) {
-            let at: Vec<String> = r.positions.iter().map(|p| format!("{}:{}", p.segment, p.raw.line)).collect();
-            r.id = stable_id("date", &format!("{}\t{}", r.id, at.join(",")));
-            seen.insert(r.id.clone());
-        }
+}
+
+/// All inconsistencies among the claims, in a stable order.
+pub fn reconcile(claims: &[Located], rules: &ClaimRules, entities: &[Entity]) -> Vec<Inconsistency> {
+    let mut groups: BTreeMap<GroupKey, Vec<&Located>> = BTreeMap::new();
+    for c in claims {
+        groups.entry(group_key(c, rules)).or_default().push(c);
     }
-    out.sort_by(|a, b| {
-        let rank = |k: &str| match k {
-            "sources-disagree" => 0,
-            _ => 1,
-        };
-        rank(&a.check).cmp(&rank(&b.check)).then(a.subject.cmp(&b.subject)).then(a.event.cmp(&b.event))
-    });
+    let mut checks = DateChecks::new(rules, entities);
+    let mut out: Vec<Inconsistency> = groups.iter().flat_map(|(key, members)| checks.group(key, members)).collect();
+    out.sort_by(|a, b| rank(&a.check).cmp(&rank(&b.check)).then(a.subject.cmp(&b.subject)).then(a.event.cmp(&b.event)));
     out
 }
 

@@ -25,7 +25,8 @@ pub struct Input {
     pub doc_id: String,
     /// The path as written to the output (`raw/x.txt`), or `-` for standard input.
     pub display: String,
-    pub manifest: Option<ManifestEntry>,
+    /// Boxed: most inputs have none, and the input list holds one `Input` per document of the run.
+    pub manifest: Option<Box<ManifestEntry>>,
 }
 
 /// A read and decoded document.
@@ -65,13 +66,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), crate::e
                 let rel = f.strip_prefix(p).unwrap_or(&f);
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
                 let doc_id = rel_s.strip_suffix(".txt").unwrap_or(&rel_s).to_owned();
-                let entry = manifest.as_ref().and_then(|m| m.get(&rel_s).cloned());
-                inputs.push(Input {
-                    origin: Origin::File(f.clone()),
-                    doc_id,
-                    display: display_path(&f),
-                    manifest: entry,
-                });
+                let entry = manifest.as_ref().and_then(|m| m.get(&rel_s).cloned()).map(Box::new);
+                let display = display_path(&f);
+                inputs.push(Input { origin: Origin::File(f), doc_id, display, manifest: entry });
             }
         } else {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
@@ -81,7 +78,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), crate::e
                 .and_then(|d| {
                     Manifest::load_dir(if d.as_os_str().is_empty() { Path::new(".") } else { d }).ok().flatten()
                 })
-                .and_then(|m| p.file_name().and_then(|n| m.get(&n.to_string_lossy()).cloned()));
+                .and_then(|m| p.file_name().and_then(|n| m.get(&n.to_string_lossy()).cloned()))
+                .map(Box::new);
             inputs.push(Input {
                 origin: Origin::File(p.clone()),
                 doc_id: stem,
@@ -122,13 +120,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, warnings: &mut Vec<String>) {
 
 /// Two inputs with the same id (same file name in two directories) get a numeric suffix, in input order.
 fn dedupe_ids(inputs: &mut [Input]) {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
-    for input in inputs.iter_mut() {
-        let n = seen.entry(input.doc_id.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            input.doc_id = format!("{}~{}", input.doc_id, n);
-        }
+    // The n-th input (n > 1, in input order) of an id already taken gets `~n`. Sorting positions, not copying
+    // the ids, keeps this small on a list of hundreds of thousands of inputs.
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|&a, &b| inputs[a].doc_id.cmp(&inputs[b].doc_id));
+    let mut renamed = Vec::new();
+    for same in order.chunk_by(|&a, &b| inputs[a].doc_id == inputs[b].doc_id) {
+        renamed.extend(same.iter().enumerate().skip(1).map(|(n, &i)| (i, format!("{}~{}", inputs[i].doc_id, n + 1))));
+    }
+    for (i, id) in renamed {
+        inputs[i].doc_id = id;
     }
 }
 
@@ -221,5 +222,14 @@ mod tests {
     fn sha256_of_raw_bytes() {
         let doc = decode(input(), b"abc".to_vec()).unwrap();
         assert_eq!(doc.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn the_same_id_twice_is_numbered_in_input_order() {
+        let id = |d: &str| Input { doc_id: d.into(), ..input() };
+        let mut inputs = vec![id("b"), id("a"), id("b"), id("c"), id("b"), id("a")];
+        dedupe_ids(&mut inputs);
+        let ids: Vec<&str> = inputs.iter().map(|i| i.doc_id.as_str()).collect();
+        assert_eq!(ids, ["b", "a", "b~2", "c", "b~3", "a~2"]);
     }
 }
