@@ -11,7 +11,9 @@ use crate::reconcile::OPPOSITE_STANCES;
 use crate::record::{Inconsistency, Position};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io;
+use std::fs::File;
+use std::io::Write as _;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek};
 
 /// Longest quote shown per position, in characters.
 const QUOTE_CHARS: usize = 220;
@@ -29,9 +31,8 @@ pub fn render(
     let count = |check: &str| items.iter().filter(|i| i.check == check).count();
     let mut replay = |check: &str, f: &mut Each| {
         for i in items.iter().filter(|i| i.check == check) {
-            let ps: Vec<String> =
-                i.positions.iter().map(|p| paths.get(&p.document).unwrap_or(&p.document).clone()).collect();
-            f(i, &ps)?;
+            let path = |p: &Position| paths.get(&p.document).unwrap_or(&p.document).clone();
+            f(i, &mut i.positions.iter().map(|p| Ok((p.clone(), path(p)))))?;
         }
         Ok(())
     };
@@ -40,8 +41,11 @@ pub fn render(
     String::from_utf8(out).expect("the report is UTF-8")
 }
 
-/// Called on each inconsistency of a section with the raw path of each of its positions' documents.
-pub type Each<'a> = dyn FnMut(&Inconsistency, &[String]) -> io::Result<()> + 'a;
+/// The positions of an inconsistency, in order, each with the raw path of its document, as they are read.
+pub type Positions<'a> = dyn Iterator<Item = io::Result<(Position, String)>> + 'a;
+
+/// Called on each inconsistency of a section (its `positions` field is not read) with its positions.
+pub type Each<'a> = dyn FnMut(&Inconsistency, &mut Positions) -> io::Result<()> + 'a;
 
 /// Write the report to `w` as it is read: `count(check)` is the number of inconsistencies of a check and
 /// `replay(check, each)` calls `each` on them in output order (once per section, so the items need not be held in
@@ -85,15 +89,18 @@ pub fn write(
             continue;
         }
         writeln!(w, "## {title}\n")?;
-        replay(check, &mut |i, paths| {
+        replay(check, &mut |i, positions| {
             let mut s = String::new();
             let object = i.object.as_deref().map(|o| format!(" — {}", name(o))).unwrap_or_default();
             let _ = writeln!(s, "### {}: {}{object}\n", name(&i.subject), i.event.replace('_', " "));
             let scope = if i.within_source { "within one source" } else { "across sources" };
             let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
-            for (p, path) in i.positions.iter().zip(paths) {
-                let _ = writeln!(s, "{}", position(p, path));
+            w.write_all(s.as_bytes())?;
+            for p in positions {
+                let (p, path) = p?;
+                writeln!(w, "{}", position(&p, &path))?;
             }
+            let mut s = String::new();
             match (&i.reference, &i.reference_source) {
                 (Some(r), Some(src)) => {
                     let _ = writeln!(s, "\nReference: **{r}** (`{src}`)\n");
@@ -134,7 +141,7 @@ fn stances(
         targets,
         if targets == 1 { "" } else { "s" }
     )?;
-    replay(OPPOSITE_STANCES, &mut |i, paths| {
+    replay(OPPOSITE_STANCES, &mut |i, positions| {
         let mut s = String::new();
         let _ = writeln!(s, "### {}\n", name(&i.subject));
         if let Some(st) = statement(&i.subject) {
@@ -142,24 +149,41 @@ fn stances(
         }
         let scope = if i.within_source { "within one source" } else { "across sources" };
         let _ = writeln!(s, "`{}` · {} · {scope} · {}\n", i.id, i.severity, i.note);
-        let columns: Vec<Vec<(&Position, &String)>> = STANCES
-            .iter()
-            .map(|st| i.positions.iter().zip(paths).filter(|(p, _)| p.value == *st).collect::<Vec<_>>())
-            .enumerate()
-            // pro and con always; mixed only when a position is mixed.
-            .filter(|(k, ps)| *k < 2 || !ps.is_empty())
-            .map(|(_, ps)| ps)
-            .collect();
-        let _ = writeln!(s, "| {} |", STANCES[..columns.len()].join(" | "));
-        let _ = writeln!(s, "|{}", "---|".repeat(columns.len()));
-        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
-        for r in 0..rows {
-            let cells: Vec<String> =
-                columns.iter().map(|c| c.get(r).map_or_else(String::new, |(p, path)| stance_cell(p, path))).collect();
-            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        w.write_all(s.as_bytes())?;
+        // Each column's cells go to a file of their own, then the rows are read back side by side: a conflict
+        // with a hundred thousand positions is not held in memory.
+        let mut columns: Vec<(BufWriter<File>, usize)> = Vec::new();
+        for _ in STANCES {
+            columns.push((BufWriter::new(tempfile::tempfile()?), 0));
         }
-        let _ = writeln!(s);
-        w.write_all(s.as_bytes())
+        for p in positions {
+            let (p, path) = p?;
+            if let Some(k) = STANCES.iter().position(|st| *st == p.value) {
+                writeln!(columns[k].0, "{}", stance_cell(&p, &path))?;
+                columns[k].1 += 1;
+            }
+        }
+        // pro and con always; mixed only when a position is mixed.
+        if columns[2].1 == 0 {
+            columns.pop();
+        }
+        writeln!(w, "| {} |", STANCES[..columns.len()].join(" | "))?;
+        writeln!(w, "|{}", "---|".repeat(columns.len()))?;
+        let rows = columns.iter().map(|c| c.1).max().unwrap_or(0);
+        let mut readers = Vec::new();
+        for (c, n) in columns {
+            let mut f = c.into_inner().map_err(|e| e.into_error())?;
+            f.rewind()?;
+            readers.push((BufReader::new(f).lines(), n));
+        }
+        for r in 0..rows {
+            let mut cells = Vec::with_capacity(readers.len());
+            for (lines, n) in &mut readers {
+                cells.push(if r < *n { lines.next().unwrap_or_else(|| Ok(String::new()))? } else { String::new() });
+            }
+            writeln!(w, "| {} |", cells.join(" | "))?;
+        }
+        writeln!(w)
     })
 }
 

@@ -489,6 +489,30 @@ impl SuggestionTable {
     }
 }
 
+/// One line of `inconsistencies.jsonl`, its positions written as they come (`head`'s own positions are not
+/// read): the bytes of the whole record serialised at once.
+pub fn write_inconsistency(
+    w: &mut dyn Write,
+    head: &Inconsistency,
+    positions: &mut dyn Iterator<Item = std::io::Result<Position>>,
+) -> std::io::Result<()> {
+    let empty = Inconsistency { positions: Vec::new(), ..head.clone() };
+    let whole = serde_json::to_string(&empty)?;
+    // The positions are the last field but the note: cut the empty list open.
+    let tail = format!("],\"note\":{}}}", serde_json::to_string(&head.note)?);
+    let open = whole.strip_suffix(&tail).filter(|h| h.ends_with("\"positions\":["));
+    let open = open.ok_or_else(|| std::io::Error::other("inconsistency record: positions are not before the note"))?;
+    w.write_all(open.as_bytes())?;
+    for (k, p) in positions.enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, &p?)?;
+    }
+    w.write_all(tail.as_bytes())?;
+    w.write_all(b"\n")
+}
+
 /// The output streams, written to temporary files and renamed into place only when all are complete.
 pub struct OutputSet {
     files: Vec<(PathBuf, PathBuf, BufWriter<File>)>,
@@ -592,6 +616,52 @@ impl Drop for OutputSet {
             for (_, tmp, _) in &self.files {
                 let _ = std::fs::remove_file(tmp);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inconsistency_written_position_by_position_is_the_record_serialised_whole() {
+        let position = |value: &str, evidence: &str| Position {
+            document: "d".into(),
+            segment: "d:0001".into(),
+            author: Some("x".into()),
+            value: value.into(),
+            event: "stance".into(),
+            surface: "+0.50".into(),
+            derived: false,
+            raw: RawPos { line: 3, col: 1 },
+            evidence: evidence.into(),
+            agrees_with_reference: Some(true),
+        };
+        let item = |positions: Vec<Position>, note: &str| Inconsistency {
+            id: "stance-0123456789ab".into(),
+            kind: "stance".into(),
+            check: "opposite-stances".into(),
+            subject: "s".into(),
+            event: "stance".into(),
+            object: Some("o".into()),
+            within_source: true,
+            severity: "minor".into(),
+            reference: Some("1917".into()),
+            reference_source: None,
+            positions,
+            note: note.into(),
+        };
+        let cases = [
+            item(vec![], "none"),
+            item(vec![position("pro", "a \"quoted\" ],\"note\": line")], "one"),
+            item(vec![position("pro", "a"), position("con", "b\n")], "a note with ],\"note\":\"x\"} in it"),
+        ];
+        for whole in cases {
+            let mut got = Vec::new();
+            let head = Inconsistency { positions: Vec::new(), ..whole.clone() };
+            write_inconsistency(&mut got, &head, &mut whole.positions.iter().cloned().map(Ok)).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), serde_json::to_string(&whole).unwrap() + "\n");
         }
     }
 }

@@ -13,14 +13,15 @@ use crate::data::rules::Rules;
 use crate::error::{ConfigError, OutputError};
 use crate::extract::claims::ClaimRules;
 use crate::extract::stance::StanceRules;
+use crate::output::report::Each;
 use crate::output::write::{
-    document_output, failed_output, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES, REPORT, STANCES,
-    SUGGESTIONS,
+    document_output, failed_output, write_inconsistency, DocOutput, OutputSet, SuggestionTable, INCONSISTENCIES,
+    REPORT, STANCES, SUGGESTIONS,
 };
 use crate::reconcile::{
     group_key, rank, stance_key, DateChecks, GroupKey, Located, StanceKey, TargetSides, Weighed, OPPOSITE_STANCES,
 };
-use crate::record::{Inconsistency, StanceRecord};
+use crate::record::{Inconsistency, Position, StanceRecord};
 use crate::spill::Sorter;
 use crate::tag::dates::{DateContext, DateKind, DateMention, DateTagger};
 use crate::tag::entities::{Matcher, Mention};
@@ -390,13 +391,6 @@ struct HeldStance {
     path: String,
 }
 
-/// An inconsistency found, with the raw path of each position's document, kept on disk until the report.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Found {
-    item: Inconsistency,
-    paths: Vec<String>,
-}
-
 fn claim_order(c: &HeldClaim) -> GroupKey {
     c.key.clone()
 }
@@ -405,8 +399,10 @@ fn stance_order(s: &HeldStance) -> StanceKey {
     stance_key(&s.record)
 }
 
-/// The inconsistencies found, in output order, on disk: the three spools are the date inconsistencies of each
-/// rank (`reconcile::rank`) and the stance conflicts, each in the order it is found.
+/// The inconsistencies found, on disk until the output is written, in the order they are found: each is a line
+/// holding the inconsistency without its positions and their number, then a line per position with the raw
+/// path of its document. Three spools, in output order: the date inconsistencies of each rank
+/// (`reconcile::rank`), then the stance conflicts.
 struct Spool {
     w: BufWriter<File>,
 }
@@ -416,20 +412,75 @@ impl Spool {
         Ok(Spool { w: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?) })
     }
 
-    fn push(&mut self, f: &Found) -> io::Result<()> {
-        serde_json::to_writer(&mut self.w, f)?;
+    /// Start an inconsistency of `n` positions (`position` follows `n` times).
+    fn header(&mut self, item: &Inconsistency, n: usize) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, &(item, n))?;
         self.w.write_all(b"\n")
     }
 
-    /// Read every inconsistency back, in order.
-    fn replay(&mut self, each: &mut dyn FnMut(Found) -> io::Result<()>) -> io::Result<()> {
+    fn position(&mut self, p: &Position, path: &str) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, &(p, path))?;
+        self.w.write_all(b"\n")
+    }
+
+    /// An inconsistency with its positions.
+    fn push(&mut self, mut item: Inconsistency, path: &dyn Fn(&Position) -> String) -> io::Result<()> {
+        let positions = std::mem::take(&mut item.positions);
+        self.header(&item, positions.len())?;
+        positions.iter().try_for_each(|p| self.position(p, &path(p)))
+    }
+
+    /// Read every inconsistency back, in order, with an iterator over its positions (what `each` leaves of
+    /// them is skipped).
+    fn replay(&mut self, each: &mut Each) -> io::Result<()> {
         self.w.flush()?;
         let file = self.w.get_mut();
         file.rewind()?;
-        for line in BufReader::with_capacity(1 << 16, &*file).lines() {
-            each(serde_json::from_str(&line?)?)?;
+        let mut lines = BufReader::with_capacity(1 << 16, &*file).lines();
+        while let Some(line) = lines.next() {
+            let (item, n): (Inconsistency, usize) = serde_json::from_str(&line?)?;
+            let mut positions =
+                (&mut lines).take(n).map(|l| -> io::Result<(Position, String)> { Ok(serde_json::from_str(&l?)?) });
+            each(&item, &mut positions)?;
+            for rest in positions {
+                rest?;
+            }
         }
         file.seek(io::SeekFrom::End(0))?;
+        Ok(())
+    }
+}
+
+/// The positions of the stance conflict being read, on disk until its target's last record says whether it is a
+/// conflict.
+struct Scratch {
+    w: BufWriter<File>,
+    n: usize,
+}
+
+impl Scratch {
+    fn new() -> io::Result<Scratch> {
+        Ok(Scratch { w: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?), n: 0 })
+    }
+
+    fn position(&mut self, p: &Position, path: &str) -> io::Result<()> {
+        self.n += 1;
+        serde_json::to_writer(&mut self.w, &(p, path))?;
+        self.w.write_all(b"\n")
+    }
+
+    /// End a target: its conflict, if it is one, goes to `spool` with the positions held here; then empty.
+    fn finish(&mut self, conflict: Option<Inconsistency>, spool: &mut Spool) -> io::Result<()> {
+        self.w.flush()?;
+        let file = self.w.get_mut();
+        if let Some(item) = conflict {
+            spool.header(&item, self.n)?;
+            file.rewind()?;
+            io::copy(&mut &*file, &mut spool.w)?;
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        self.n = 0;
         Ok(())
     }
 }
@@ -496,21 +547,18 @@ impl<'a> Reducer<'a> {
         out.add_file(dir, SUGGESTIONS, &suggestions.to_tsv()).map_err(RunError::Output)?;
         let mut spools = [Spool::new().map_err(temp)?, Spool::new().map_err(temp)?, Spool::new().map_err(temp)?];
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut found = |spool: usize, item: Inconsistency, paths: Vec<String>, spools: &mut [Spool; 3]| {
-            *counts.entry(item.check.clone()).or_default() += 1;
-            spools[spool].push(&Found { item, paths })
-        };
         // Date checks, one group of claims at a time.
         let mut checks = DateChecks::new(&data.claims, &data.matcher.entities);
         let mut group: Vec<HeldClaim> = Vec::new();
         let mut date_group = |group: &mut Vec<HeldClaim>, spools: &mut [Spool; 3]| -> io::Result<()> {
             let Some(first) = group.first() else { return Ok(()) };
             let members: Vec<&Located> = group.iter().map(|h| &h.claim).collect();
-            let path: HashMap<&str, &str> =
+            let paths: HashMap<&str, &str> =
                 group.iter().map(|h| (h.claim.document.as_str(), h.path.as_str())).collect();
             for item in checks.group(&first.key, &members) {
-                let paths = item.positions.iter().map(|p| path[p.document.as_str()].to_owned()).collect();
-                found(rank(&item.check), item, paths, spools)?;
+                *counts.entry(item.check.clone()).or_default() += 1;
+                let spool = rank(&item.check);
+                spools[spool].push(item, &|p| paths[p.document.as_str()].to_owned())?;
             }
             group.clear();
             Ok(())
@@ -523,43 +571,43 @@ impl<'a> Reducer<'a> {
             group.push(held);
         }
         date_group(&mut group, &mut spools).map_err(temp)?;
-        // Stance records, written as they come out of the sort, and the conflict of each target's run.
+        // Stance records, written as they come out of the sort; each target's positions wait on disk until its
+        // last record says whether they make a conflict.
         let k = out.add_stream(dir, STANCES).map_err(RunError::Output)?;
-        let mut sides: Option<(TargetSides, HashMap<String, String>)> = None;
-        let mut conflict = |sides: Option<(TargetSides, HashMap<String, String>)>, spools: &mut [Spool; 3]| {
-            let Some((sides, path)) = sides else { return Ok(()) };
-            match sides.conflict() {
-                Some(item) => {
-                    let paths = item.positions.iter().map(|p| path[&p.document].clone()).collect();
-                    found(2, item, paths, spools)
-                }
-                None => Ok(()),
-            }
+        let mut scratch = Scratch::new().map_err(temp)?;
+        let mut sides: Option<TargetSides> = None;
+        let mut conflicts = 0;
+        let mut end_target = |sides: Option<TargetSides>, scratch: &mut Scratch, spools: &mut [Spool; 3]| {
+            let conflict = sides.and_then(TargetSides::conflict);
+            conflicts += usize::from(conflict.is_some());
+            scratch.finish(conflict, &mut spools[2])
         };
         for held in stances.finish().map_err(temp)? {
             let HeldStance { record, weight, path } = held.map_err(temp)?;
-            if sides.as_ref().is_some_and(|(s, _)| s.target() != record.target) {
-                conflict(sides.take(), &mut spools).map_err(temp)?;
+            if sides.as_ref().is_some_and(|s| s.target() != record.target) {
+                end_target(sides.take(), &mut scratch, &mut spools).map_err(temp)?;
             }
-            let (s, paths) = sides.get_or_insert_with(|| (TargetSides::new(&record.target), HashMap::new()));
-            if s.add(&record, weight) {
-                paths.insert(record.document.clone(), path);
+            let s = sides.get_or_insert_with(|| TargetSides::new(&record.target));
+            if let Some(p) = s.add(&record, weight) {
+                scratch.position(&p, &path).map_err(temp)?;
             }
             let mut line = serde_json::to_vec(&record).map_err(|e| temp(e.into()))?;
             line.push(b'\n');
             out.append(k, &line).map_err(RunError::Output)?;
         }
-        conflict(sides.take(), &mut spools).map_err(temp)?;
+        end_target(sides.take(), &mut scratch, &mut spools).map_err(temp)?;
+        if conflicts > 0 {
+            counts.insert(OPPOSITE_STANCES.to_owned(), conflicts);
+        }
         // The inconsistencies in output order, then the report, read back from the spools.
         let k = out.add_stream(dir, INCONSISTENCIES).map_err(RunError::Output)?;
         for spool in &mut spools {
             let (tmp, w) = out.writer(k);
             let tmp = tmp.to_owned();
             spool
-                .replay(&mut |f| {
-                    summary.inconsistency_ids.push(f.item.id.clone());
-                    serde_json::to_writer(&mut *w, &f.item)?;
-                    w.write_all(b"\n")
+                .replay(&mut |item, positions| {
+                    summary.inconsistency_ids.push(item.id.clone());
+                    write_inconsistency(&mut *w, item, &mut positions.map(|p| p.map(|(p, _)| p)))
                 })
                 .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;
         }
@@ -568,9 +616,15 @@ impl<'a> Reducer<'a> {
         let tmp = tmp.to_owned();
         let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
         let count = |check: &str| counts.get(check).copied().unwrap_or(0);
-        let mut replay = |check: &str, each: &mut crate::output::report::Each| {
+        let mut replay = |check: &str, each: &mut Each| {
             let spool = if check == OPPOSITE_STANCES { 2 } else { rank(check) };
-            spools[spool].replay(&mut |f| if f.item.check == check { each(&f.item, &f.paths) } else { Ok(()) })
+            spools[spool].replay(&mut |item, positions| {
+                if item.check == check {
+                    each(item, positions)
+                } else {
+                    Ok(())
+                }
+            })
         };
         crate::output::report::write(w, &data.matcher.entities, &statement, summary.claims, &count, &mut replay)
             .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;

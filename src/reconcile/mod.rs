@@ -192,47 +192,64 @@ pub fn stance_conflicts(mut weighed: Vec<Weighed>) -> (Vec<StanceRecord>, Vec<In
     let mut conflicts = Vec::new();
     for recs in weighed.chunk_by(|a, b| a.0.target == b.0.target) {
         let mut side = TargetSides::new(&recs[0].0.target);
-        for (r, w) in recs {
-            side.add(r, *w);
-        }
-        conflicts.extend(side.conflict());
+        let positions: Vec<Position> = recs.iter().filter_map(|(r, w)| side.add(r, *w)).collect();
+        conflicts.extend(side.conflict().map(|c| Inconsistency { positions, ..c }));
     }
     (weighed.into_iter().map(|(r, _)| r).collect(), conflicts)
 }
 
 /// One target's stance records, added in `stances.jsonl` order, and the conflict they make: each side needs
 /// enough evidence of its own (one clear sentence, or several weaker ones, over its positions); inherited stances
-/// bring none. Holds the positions only, not the records.
+/// bring none. Holds counts only: `add` hands each position back for the caller to keep (in memory or on disk).
 pub struct TargetSides {
     target: String,
     /// (weight, records) of the pro and the con side.
     pro: (f64, usize),
     con: (f64, usize),
-    positions: Vec<Position>,
+    /// The document of the first position, and whether another document has one.
+    first_document: Option<String>,
+    many_documents: bool,
+    /// Positions that are not mixed.
+    strength: usize,
 }
 
 impl TargetSides {
     pub fn new(target: &str) -> Self {
-        TargetSides { target: target.to_owned(), pro: (0.0, 0), con: (0.0, 0), positions: Vec::new() }
+        TargetSides {
+            target: target.to_owned(),
+            pro: (0.0, 0),
+            con: (0.0, 0),
+            first_document: None,
+            many_documents: false,
+            strength: 0,
+        }
     }
 
     pub fn target(&self) -> &str {
         &self.target
     }
 
-    /// Add the next record; true if it is one of the positions.
-    pub fn add(&mut self, r: &StanceRecord, w: f64) -> bool {
+    /// Add the next record; its position, if it is one (a record of the speaker's own, not neutral).
+    pub fn add(&mut self, r: &StanceRecord, w: f64) -> Option<Position> {
         if w <= 0.0 {
-            return false;
+            return None;
         }
         match r.stance.as_str() {
             "pro" => self.pro = (self.pro.0 + w, self.pro.1 + 1),
             "con" => self.con = (self.con.0 + w, self.con.1 + 1),
-            "neutral" => return false,
+            "neutral" => return None,
             _ => {}
         }
+        if r.stance != "mixed" {
+            self.strength += 1;
+        }
+        match &self.first_document {
+            None => self.first_document = Some(r.document.clone()),
+            Some(d) if *d != r.document => self.many_documents = true,
+            Some(_) => {}
+        }
         let top = &r.evidence[0];
-        self.positions.push(Position {
+        Some(Position {
             document: r.document.clone(),
             segment: top.segment.clone(),
             author: r.author.clone(),
@@ -243,18 +260,14 @@ impl TargetSides {
             raw: top.raw,
             evidence: top.text.clone(),
             agrees_with_reference: None,
-        });
-        true
+        })
     }
 
-    /// The conflict, if both sides weigh enough.
+    /// The conflict, if both sides weigh enough, without its positions (the ones `add` returned, in order).
     pub fn conflict(self) -> Option<Inconsistency> {
         if self.pro.0 < CONFLICT_SIDE || self.con.0 < CONFLICT_SIDE {
             return None;
         }
-        let documents: BTreeSet<&str> = self.positions.iter().map(|p| p.document.as_str()).collect();
-        let within_source = documents.len() == 1;
-        let strength = self.positions.iter().filter(|p| p.value != "mixed").count();
         Some(Inconsistency {
             // One id per target, so that a reviewed conflict stays reviewed when a new source joins it.
             id: stable_id("stance", &format!("stance\t{}\topposite-stances", self.target)),
@@ -263,11 +276,11 @@ impl TargetSides {
             subject: self.target,
             event: "stance".to_owned(),
             object: None,
-            within_source,
-            severity: if strength >= 3 { "major" } else { "minor" }.to_owned(),
+            within_source: !self.many_documents,
+            severity: if self.strength >= 3 { "major" } else { "minor" }.to_owned(),
             reference: None,
             reference_source: None,
-            positions: self.positions,
+            positions: Vec::new(),
             note: format!("{} pro and {} con positions", self.pro.1, self.con.1),
         })
     }
