@@ -288,6 +288,10 @@ impl ClaimRules {
 
     /// Every claim of one segment's text.
     pub fn extract(&self, text: &str, mentions: &[Mention], dates: &[DateMention], entities: &[Entity]) -> Vec<Claim> {
+        // Every claim is dated: a segment without a date is not read.
+        if dates.is_empty() {
+            return Vec::new();
+        }
         let doc = Doc::new(text, mentions, dates, entities);
         let mut spans: Vec<Claim> = Vec::new();
         let lives = life_spans(&doc, &mut spans);
@@ -310,6 +314,11 @@ impl ClaimRules {
 
     fn sentence_claims(&self, doc: &Doc, s0: usize, s1: usize, lives: &HashSet<usize>, out: &mut Vec<Claim>) {
         let text = doc.text;
+        let dates: Vec<usize> =
+            doc.dates_in(s0, s1).filter(|&i| !lives.contains(&i) && usable(&doc.dates[i]).is_some()).collect();
+        if dates.is_empty() {
+            return;
+        }
         let triggers: Vec<(usize, usize, usize)> = self
             .ac
             .find_iter(&text[s0..s1])
@@ -322,11 +331,6 @@ impl ClaimRules {
             // A trigger word inside a name ("Soviet Union", "Death of Stalin") is part of the name.
             .filter(|&(a, b, _)| !doc.inside_name(a, b))
             .collect();
-        let dates: Vec<usize> =
-            doc.dates_in(s0, s1).filter(|&i| !lives.contains(&i) && usable(&doc.dates[i]).is_some()).collect();
-        if dates.is_empty() {
-            return;
-        }
         // Voice of each trigger; a participle coordinated with a passive one is passive too ("born in 1879 and
         // assassinated in 1940", "had Trotsky exiled to Kazakhstan in 1928 and expelled from the USSR").
         let agents = AGENT_LABELS;

@@ -7,7 +7,9 @@
 //!   inputs) and `facts.jsonl` (per document: its position in the input list, where its records stand in each
 //!   stream, and what the reduce phase needs of it).
 //! - `reduce` reads shard directories, given in any order, and writes the output directory of one whole run:
-//!   the streams in input order, then the suggestions, stances, inconsistencies and the report.
+//!   the streams in input order, then the suggestions, stances, inconsistencies and the report. It reads each
+//!   `facts.jsonl` twice: once for the documents' positions (checked: one run, every input once), then, in input
+//!   order, one document's facts at a time.
 //!
 //! Any sharding followed by `reduce` gives the bytes `pipeline::run` gives; `run` is these phases in one process.
 //! Shard `K/N` (1-based) is the K-th of N runs of consecutive inputs of equal count, so every shard of a run
@@ -175,8 +177,30 @@ pub fn map(opts: &MapOptions, mut progress: impl FnMut(usize, usize)) -> Result<
     Ok(summary)
 }
 
-/// A shard directory's facts, checked.
-fn read_shard(dir: &Path) -> Result<(ShardInfo, Vec<FactsLine>), RunError> {
+/// Where one document's facts line stands: read first for the order, then again, in input order, for the facts.
+struct Entry {
+    /// The document's position in the run's inputs.
+    index: usize,
+    /// The shard (its position on the command line), the line's byte offset in its `facts.jsonl` and line number.
+    shard: usize,
+    offset: u64,
+    line: u32,
+}
+
+/// The part of a facts line the first reading needs.
+#[derive(serde::Deserialize)]
+struct Peek {
+    facts: PeekFacts,
+}
+
+#[derive(serde::Deserialize)]
+struct PeekFacts {
+    index: usize,
+}
+
+/// A shard directory's description and where each of its documents' facts stand, checked (the facts are read
+/// again when they are reduced, one document at a time).
+fn read_shard(dir: &Path, shard: usize, entries: &mut Vec<Entry>) -> Result<ShardInfo, RunError> {
     let info_path = dir.join(SHARD);
     let text = std::fs::read_to_string(&info_path)
         .map_err(|e| config(&info_path, None, format!("not a shard directory (`marginalia map` writes one): {e}")))?;
@@ -186,21 +210,54 @@ fn read_shard(dir: &Path) -> Result<(ShardInfo, Vec<FactsLine>), RunError> {
     }
     let facts_path = dir.join(FACTS);
     let file = std::fs::File::open(&facts_path).map_err(|e| config(&facts_path, None, e.to_string()))?;
-    let mut lines = Vec::new();
-    for (line, n) in std::io::BufReader::new(file).lines().zip(1u32..) {
-        let line = line.map_err(|e| config(&facts_path, Some(n), e.to_string()))?;
-        let f: FactsLine = serde_json::from_str(&line).map_err(|e| config(&facts_path, Some(n), e.to_string()))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let (mut offset, mut documents, mut line) = (0u64, 0usize, String::new());
+    for n in 1u32.. {
+        line.clear();
+        let len = reader.read_line(&mut line).map_err(|e| config(&facts_path, Some(n), e.to_string()))?;
+        if len == 0 {
+            break;
+        }
+        let f: Peek = serde_json::from_str(&line).map_err(|e| config(&facts_path, Some(n), e.to_string()))?;
         if f.facts.index >= info.inputs {
-            let m = format!("document {} is input {} of a run of {}", f.facts.document, f.facts.index, info.inputs);
+            let m = format!("input {} of a run of {}", f.facts.index, info.inputs);
             return Err(config(&facts_path, Some(n), m));
         }
-        lines.push(f);
+        entries.push(Entry { index: f.facts.index, shard, offset, line: n });
+        offset += len as u64;
+        documents += 1;
     }
-    if lines.len() != info.documents {
-        let m = format!("{} documents listed, {} expected from {SHARD}", lines.len(), info.documents);
+    if documents != info.documents {
+        let m = format!("{documents} documents listed, {} expected from {SHARD}", info.documents);
         return Err(config(&facts_path, None, m));
     }
-    Ok((info, lines))
+    Ok(info)
+}
+
+/// One shard's `facts.jsonl`, read line by line where the entries say.
+struct FactsFile {
+    path: PathBuf,
+    reader: std::io::BufReader<std::fs::File>,
+    at: u64,
+}
+
+impl FactsFile {
+    fn open(dir: &Path) -> Result<FactsFile, RunError> {
+        let path = dir.join(FACTS);
+        let file = std::fs::File::open(&path).map_err(|e| config(&path, None, e.to_string()))?;
+        Ok(FactsFile { path, reader: std::io::BufReader::with_capacity(1 << 16, file), at: 0 })
+    }
+
+    fn read(&mut self, e: &Entry) -> Result<FactsLine, RunError> {
+        let err = |m: String| config(&self.path, Some(e.line), m);
+        if self.at != e.offset {
+            self.reader.seek(SeekFrom::Start(e.offset)).map_err(|x| err(x.to_string()))?;
+        }
+        let mut line = String::new();
+        let len = self.reader.read_line(&mut line).map_err(|x| err(x.to_string()))?;
+        self.at = e.offset + len as u64;
+        serde_json::from_str(&line).map_err(|x| err(x.to_string()))
+    }
 }
 
 /// The reduce phase: shard directories in, the output directory of the whole run out.
@@ -210,10 +267,10 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
     if opts.shards.is_empty() {
         return Err(RunError::NoInput(vec!["no shard directories given".into()]));
     }
-    let mut docs: Vec<(usize, FactsLine)> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     let mut total: Option<(usize, &Path)> = None;
     for (s, dir) in opts.shards.iter().enumerate() {
-        let (info, lines) = read_shard(dir)?;
+        let info = read_shard(dir, s, &mut entries)?;
         match total {
             Some((t, first)) if t != info.inputs => {
                 let m = format!("a shard of a run of {} inputs; {} is of a run of {t}", info.inputs, first.display());
@@ -221,32 +278,38 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
             }
             _ => total = Some((info.inputs, dir)),
         }
-        docs.extend(lines.into_iter().map(|l| (s, l)));
     }
     let total = total.map_or(0, |t| t.0);
-    docs.sort_by_key(|(_, l)| l.facts.index);
-    for w in docs.windows(2) {
-        if w[0].1.facts.index == w[1].1.facts.index {
-            let (a, b) = (&opts.shards[w[0].0], &opts.shards[w[1].0]);
-            let m = format!("document {} is also in {}", w[1].1.facts.document, a.display());
-            return Err(config(&b.join(FACTS), None, m));
+    entries.sort_by_key(|e| e.index);
+    for w in entries.windows(2) {
+        if w[0].index == w[1].index {
+            let (a, b) = (&opts.shards[w[0].shard], &opts.shards[w[1].shard]);
+            let document = FactsFile::open(b)?.read(&w[1])?.facts.document;
+            let m = format!("document {document} is also in {}", a.display());
+            return Err(config(&b.join(FACTS), Some(w[1].line), m));
         }
     }
-    if docs.len() != total {
-        let have: Vec<usize> = docs.iter().map(|(_, l)| l.facts.index).collect();
-        let missing = (0..total).find(|i| have.binary_search(i).is_err()).unwrap_or(0);
+    if entries.len() != total {
+        let missing = (0..total).find(|&i| entries.binary_search_by_key(&i, |e| e.index).is_err()).unwrap_or(0);
         let m = format!(
             "the shards hold {} of the run's {total} inputs (input {} is in none: is a shard missing?)",
-            docs.len(),
+            entries.len(),
             missing + 1
         );
         return Err(RunError::NoInput(vec![m]));
     }
+    let mut facts: Vec<Option<FactsFile>> = opts.shards.iter().map(|_| None).collect();
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
     let mut reducer = Reducer::new(&data, opts.sort_buffer);
     let mut open: Option<(usize, Vec<(PathBuf, std::fs::File)>)> = None;
     let mut buf = vec![0u8; 1 << 16];
-    for (s, line) in docs {
+    for e in &entries {
+        let s = e.shard;
+        let facts = match &mut facts[s] {
+            Some(f) => f,
+            slot => slot.insert(FactsFile::open(&opts.shards[s])?),
+        };
+        let line = facts.read(e)?;
         if open.as_ref().is_none_or(|o| o.0 != s) {
             let mut files = Vec::new();
             for name in STREAMS {

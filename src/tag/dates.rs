@@ -331,6 +331,8 @@ struct Vocab {
 
 pub struct DateTagger {
     rules: Vec<(Regex, Form)>,
+    /// The same patterns as one set: one pass over a text says which rules can match it at all.
+    any: regex::RegexSet,
     /// What marks a URL or file-name token.
     machine: Regex,
     idioms: Regex,
@@ -654,11 +656,14 @@ impl DateTagger {
         let compile =
             |pattern: &str| Regex::new(pattern).map_err(|e| ConfigError::new(name, None, format!("date pattern: {e}")));
         let mut compiled = Vec::new();
-        for (pattern, form) in rules {
-            compiled.push((compile(&pattern)?, form));
+        for (pattern, form) in &rules {
+            compiled.push((compile(pattern)?, *form));
         }
+        let any = regex::RegexSet::new(rules.iter().map(|r| &r.0))
+            .map_err(|e| ConfigError::new(name, None, format!("date pattern: {e}")))?;
         Ok(DateTagger {
             rules: compiled,
+            any,
             machine: compile(MACHINE_MARK)?,
             idioms: compile(&format!(r"(?i){b}(?:{}){b}", alt(&v.idioms)))?,
             modifier_end: compile(&format!(r"{b}{modifier}\s+$"))?,
@@ -757,7 +762,8 @@ impl DateTagger {
             tokens.get(i).is_some_and(|t| t.0 < m.end)
         };
         let mut cands: Vec<(DateMention, usize)> = Vec::new();
-        for (rank, (re, form)) in self.rules.iter().enumerate() {
+        let can = self.any.matches(text);
+        for (rank, (re, form)) in self.rules.iter().enumerate().filter(|(k, _)| can.matched(*k)) {
             for c in re.captures_iter(text) {
                 let Some(m) = self.mention(text, &c, *form) else { continue };
                 // Inside a URL or file name only machine dates count; idioms are not times; a bare month inside a
