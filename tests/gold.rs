@@ -47,7 +47,6 @@ fn analysed(data: &Data, use_manifest: bool) -> HashMap<String, Analysis> {
         let input = Input {
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: entry.file.trim_end_matches(".txt").to_owned(),
-            display: format!("raw/{}", entry.file),
             manifest: use_manifest.then(|| Box::new(entry.clone())),
         };
         let raw = read::read(&input).expect("raw file reads");
@@ -64,12 +63,7 @@ fn synthetic(data: &Data) -> HashMap<String, Analysis> {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "txt") {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let input = Input {
-                origin: Origin::File(path.clone()),
-                doc_id: name.clone(),
-                display: name.clone(),
-                manifest: None,
-            };
+            let input = Input { origin: Origin::File(path.clone()), doc_id: name.clone(), manifest: None };
             out.insert(name, analyse(&read::read(&input).unwrap(), data));
         }
     }
@@ -594,7 +588,6 @@ fn located(data: &Data) -> (Vec<Located>, Vec<LocatedStance>, HashMap<String, St
         let input = Input {
             origin: Origin::File(raw_dir.join(&entry.file)),
             doc_id: doc_id.clone(),
-            display: format!("raw/{}", entry.file),
             manifest: Some(Box::new(entry.clone())),
         };
         let raw = read::read(&input).unwrap();

@@ -67,7 +67,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
         classified.classes.iter().position(|c| c.label == LineLabel::Heading).map(|i| lines[i].text.clone())
     });
     let source = Source {
-        path: raw.input.display.clone(),
+        path: raw.input.display(),
         sha256: raw.sha256.clone(),
         kind: classified.kind.as_str().to_owned(),
         title: title.clone(),
@@ -223,7 +223,7 @@ pub fn document_output(raw: &RawDoc, a: &Analysis, matcher: &Matcher) -> DocOutp
 
     let doc = DocumentRecord {
         document: doc_id.to_owned(),
-        path: raw.input.display.clone(),
+        path: raw.input.display(),
         status: "ok".into(),
         error: None,
         sha256: Some(raw.sha256.clone()),
@@ -419,7 +419,7 @@ pub fn failed_output(input: &crate::text::read::Input, err: &crate::error::DocEr
     let manifest = input.manifest.as_ref();
     let rec = DocumentRecord {
         document: input.doc_id.clone(),
-        path: input.display.clone(),
+        path: input.display(),
         status: "failed".into(),
         error: Some(DocFailure { kind: err.kind().to_owned(), message: err.to_string(), line }),
         sha256,

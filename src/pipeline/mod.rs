@@ -345,7 +345,7 @@ impl DocFacts {
         DocFacts {
             index,
             document: input.doc_id.clone(),
-            path: input.display.clone(),
+            path: input.display(),
             bytes: doc.bytes,
             segments: doc.segment_count,
             removed: doc.removed_count,

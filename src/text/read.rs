@@ -23,10 +23,19 @@ pub struct Input {
     pub origin: Origin,
     /// Stable document id: the path relative to the input directory, without the `.txt` extension.
     pub doc_id: String,
-    /// The path as written to the output (`raw/x.txt`), or `-` for standard input.
-    pub display: String,
     /// Boxed: most inputs have none, and the input list holds one `Input` per document of the run.
     pub manifest: Option<Box<ManifestEntry>>,
+}
+
+impl Input {
+    /// The path as written to the output (`raw/x.txt`), or `-` for standard input. Made when asked for, not kept:
+    /// the input list holds one `Input` per document of the run.
+    pub fn display(&self) -> String {
+        match &self.origin {
+            Origin::File(p) => display_path(p),
+            Origin::Stdin => "-".into(),
+        }
+    }
 }
 
 /// A read and decoded document.
@@ -51,7 +60,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), crate::e
     let mut warnings = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs.push(Input { origin: Origin::Stdin, doc_id: "stdin".into(), display: "-".into(), manifest: None });
+            inputs.push(Input { origin: Origin::Stdin, doc_id: "stdin".into(), manifest: None });
             continue;
         }
         if p.is_dir() {
@@ -67,8 +76,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), crate::e
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
                 let doc_id = rel_s.strip_suffix(".txt").unwrap_or(&rel_s).to_owned();
                 let entry = manifest.as_ref().and_then(|m| m.get(&rel_s).cloned()).map(Box::new);
-                let display = display_path(&f);
-                inputs.push(Input { origin: Origin::File(f), doc_id, display, manifest: entry });
+                inputs.push(Input { origin: Origin::File(f), doc_id, manifest: entry });
             }
         } else {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
@@ -80,15 +88,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<String>), crate::e
                 })
                 .and_then(|m| p.file_name().and_then(|n| m.get(&n.to_string_lossy()).cloned()))
                 .map(Box::new);
-            inputs.push(Input {
-                origin: Origin::File(p.clone()),
-                doc_id: stem,
-                display: display_path(p),
-                manifest: entry,
-            });
+            inputs.push(Input { origin: Origin::File(p.clone()), doc_id: stem, manifest: entry });
         }
     }
     dedupe_ids(&mut inputs);
+    inputs.shrink_to_fit();
     Ok((inputs, warnings))
 }
 
@@ -138,7 +142,7 @@ pub fn read(input: &Input) -> Result<RawDoc, DocError> {
     let bytes = match &input.origin {
         Origin::File(p) => match std::fs::read(p) {
             Ok(b) => b,
-            Err(e) => return Err(DocError::Unreadable { path: input.display.clone(), source: e.to_string() }),
+            Err(e) => return Err(DocError::Unreadable { path: input.display(), source: e.to_string() }),
         },
         Origin::Stdin => {
             let mut b = Vec::new();
@@ -156,7 +160,7 @@ pub fn decode(input: Input, bytes: Vec<u8>) -> Result<RawDoc, DocError> {
     let sha256 = hex(&Sha256::digest(&bytes));
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count() as u32;
-        return Err(DocError::Binary { path: input.display, line, byte: pos, sha256, bytes: bytes.len() });
+        return Err(DocError::Binary { path: input.display(), line, byte: pos, sha256, bytes: bytes.len() });
     }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let crlf = bytes.windows(2).any(|w| w == b"\r\n");
@@ -202,7 +206,7 @@ mod tests {
     use super::*;
 
     fn input() -> Input {
-        Input { origin: Origin::Stdin, doc_id: "t".into(), display: "t.txt".into(), manifest: None }
+        Input { origin: Origin::File("t.txt".into()), doc_id: "t".into(), manifest: None }
     }
 
     #[test]

@@ -137,7 +137,6 @@ pub fn input_of(raw: &Path, e: &ManifestEntry, listed: bool) -> Input {
     Input {
         origin: Origin::File(raw.join(&e.file)),
         doc_id: e.file.trim_end_matches(".txt").to_owned(),
-        display: format!("{}/{}", raw.display(), e.file),
         manifest: listed.then(|| Box::new(e.clone())),
     }
 }
