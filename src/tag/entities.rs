@@ -213,6 +213,11 @@ pub struct Matcher {
     translit_index: HashMap<String, Option<String>>,
     /// Deletion neighbourhood of alias tokens of 7+ letters: deletion -> tokens.
     fuzzy_index: HashMap<String, Vec<String>>,
+    /// The longest token (in characters) of `fuzzy_index`: a word more than one letter longer is no edit from any.
+    fuzzy_longest: usize,
+    /// The longest alias token and stopword, in bytes: the only split points of a run-together word to try.
+    alias_longest: usize,
+    stopword_longest: usize,
     common: HashSet<String>,
     stopwords: HashSet<String>,
     /// Common English words (lowercase).
@@ -447,6 +452,9 @@ impl Matcher {
             translit,
             translit_index: HashMap::new(),
             fuzzy_index: HashMap::new(),
+            fuzzy_longest: 0,
+            alias_longest: 0,
+            stopword_longest: 0,
             near_index: HashMap::new(),
             common,
             stopwords,
@@ -478,12 +486,15 @@ impl Matcher {
                 _ => {}
             }
             if t.chars().count() >= 5 {
+                m.fuzzy_longest = m.fuzzy_longest.max(t.chars().count());
                 for d in deletions(t) {
                     m.fuzzy_index.entry(d).or_default().push(t.clone());
                 }
                 m.fuzzy_index.entry(t.clone()).or_default().push(t.clone());
             }
         }
+        m.alias_longest = m.alias_tokens.keys().map(String::len).max().unwrap_or(0);
+        m.stopword_longest = m.stopwords.iter().map(String::len).max().unwrap_or(0);
         Ok(m)
     }
 
@@ -668,7 +679,9 @@ impl Matcher {
             }
         }
         // One edit: from 7 letters, or from 5 for a capitalised word meeting a name (not an English word).
-        if n >= 7 || (n >= 5 && capitalised) {
+        // (The one-deletion keys of a word cost its length squared: a word longer than any indexed one by more
+        // than a letter has none to meet, and is not expanded.)
+        if (n >= 7 || (n >= 5 && capitalised)) && n <= self.fuzzy_longest + 1 {
             let mut best: Option<&String> = None;
             let mut keys = deletions(tok);
             keys.push(tok.to_owned());
@@ -717,7 +730,10 @@ impl Matcher {
         }
         if n >= 7 {
             // Run together with a function word: "bolshevikhad".
-            for (i, _) in tok.char_indices().skip(5) {
+            // Only where the head can be an alias token and the tail a stopword (a long word is not split n ways).
+            let splits = tok.char_indices().skip(5).map(|(i, _)| i);
+            for i in splits.take_while(|&i| i <= self.alias_longest).filter(|&i| tok.len() - i <= self.stopword_longest)
+            {
                 let (a, b) = tok.split_at(i);
                 if self.stopwords.contains(b) && self.alias_tokens.contains_key(a) {
                     return Some((format!("{a} {b}"), MatchHow::Fuzzy));
@@ -1484,6 +1500,18 @@ germany\tGPE\tGermany\t-\t-\t-
 
     fn m(s: &str, id: &str, how: &'static str, adj: bool) -> (String, String, &'static str, bool) {
         (s.into(), id.into(), how, adj)
+    }
+
+    #[test]
+    fn a_word_of_a_million_letters_is_read_and_hides_nothing() {
+        // Its one-deletion keys alone would be a million strings of a million letters, and its split points a
+        // million lookups of long tails: neither is tried for a word no indexed name is near in length.
+        let long = format!("Q{}", "abcdefghij".repeat(100_000));
+        let got = one(&format!("Trotsky wrote {long} and Stalin"));
+        assert_eq!(
+            got,
+            vec![m("Trotsky", "leon-trotsky", "partial", false), m("Stalin", "joseph-stalin", "partial", false)]
+        );
     }
 
     #[test]
