@@ -83,24 +83,11 @@ impl<T: Serialize + DeserializeOwned, K: Ord, F: Fn(&T) -> K> Sorter<T, K, F> {
 
     /// Merge the runs from `from` on into one (ties to the earlier run: the merged run is as stable as its parts).
     fn merge_runs(&mut self, from: usize) -> io::Result<File> {
-        let mut readers: Vec<BufReader<File>> =
-            self.runs.drain(from..).map(|(f, _)| BufReader::with_capacity(1 << 16, f)).collect();
-        let mut heap: BinaryHeap<Reverse<(K, usize, Slot<String>)>> = BinaryHeap::new();
-        let next = |r: &mut BufReader<File>, i: usize, heap: &mut BinaryHeap<_>| -> io::Result<()> {
-            let mut line = String::new();
-            if r.read_line(&mut line)? > 0 {
-                let record: T = serde_json::from_str(&line)?;
-                heap.push(Reverse(((self.key)(&record), i, Slot(line))));
-            }
-            Ok(())
-        };
-        for (i, r) in readers.iter_mut().enumerate() {
-            next(r, i, &mut heap)?;
-        }
+        let sources = self.runs.drain(from..).map(|(f, _)| Source::Run(BufReader::with_capacity(1 << 16, f)));
         let mut w = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-        while let Some(Reverse((_, i, Slot(line)))) = heap.pop() {
-            w.write_all(line.as_bytes())?;
-            next(&mut readers[i], i, &mut heap)?;
+        for record in Sorted::merge(sources.collect(), &self.key)? {
+            serde_json::to_writer(&mut w, &record?)?;
+            w.write_all(b"\n")?;
         }
         let mut f = w.into_inner().map_err(|e| e.into_error())?;
         f.rewind()?;
@@ -159,11 +146,7 @@ impl<T: Serialize + DeserializeOwned, K: Ord, F: Fn(&T) -> K> Sorter<T, K, F> {
             spans: spans.into_iter().map(|(_, s, e)| (s, e)).collect(),
             at: 0,
         });
-        let mut sorted = Sorted { key: self.key, sources, heap: BinaryHeap::new(), line: String::new() };
-        for i in 0..sorted.sources.len() {
-            sorted.refill(i)?;
-        }
-        Ok(sorted)
+        Sorted::merge(sources, self.key)
     }
 }
 
@@ -203,6 +186,15 @@ impl<T> Ord for Slot<T> {
 }
 
 impl<T: DeserializeOwned, K: Ord, F: Fn(&T) -> K> Sorted<T, K, F> {
+    /// The records of sorted sources, merged (ties to the earlier source).
+    fn merge(sources: Vec<Source>, key: F) -> io::Result<Self> {
+        let mut sorted = Sorted { key, sources, heap: BinaryHeap::new(), line: String::new() };
+        for i in 0..sorted.sources.len() {
+            sorted.refill(i)?;
+        }
+        Ok(sorted)
+    }
+
     /// Read source `i`'s next record into the heap.
     fn refill(&mut self, i: usize) -> io::Result<()> {
         let record: Option<T> = match &mut self.sources[i] {

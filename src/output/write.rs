@@ -496,8 +496,11 @@ pub fn write_inconsistency(
     head: &Inconsistency,
     positions: &mut dyn Iterator<Item = std::io::Result<Position>>,
 ) -> std::io::Result<()> {
-    let empty = Inconsistency { positions: Vec::new(), ..head.clone() };
-    let whole = serde_json::to_string(&empty)?;
+    let whole = if head.positions.is_empty() {
+        serde_json::to_string(head)?
+    } else {
+        serde_json::to_string(&Inconsistency { positions: Vec::new(), ..head.clone() })?
+    };
     // The positions are the last field but the note: cut the empty list open.
     let tail = format!("],\"note\":{}}}", serde_json::to_string(&head.note)?);
     let open = whole.strip_suffix(&tail).filter(|h| h.ends_with("\"positions\":["));

@@ -454,25 +454,25 @@ impl Spool {
 /// The positions of the stance conflict being read, on disk until its target's last record says whether it is a
 /// conflict.
 struct Scratch {
-    w: BufWriter<File>,
+    /// Position lines only, in the spool's format.
+    held: Spool,
     n: usize,
 }
 
 impl Scratch {
     fn new() -> io::Result<Scratch> {
-        Ok(Scratch { w: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?), n: 0 })
+        Ok(Scratch { held: Spool::new()?, n: 0 })
     }
 
     fn position(&mut self, p: &Position, path: &str) -> io::Result<()> {
         self.n += 1;
-        serde_json::to_writer(&mut self.w, &(p, path))?;
-        self.w.write_all(b"\n")
+        self.held.position(p, path)
     }
 
     /// End a target: its conflict, if it is one, goes to `spool` with the positions held here; then empty.
     fn finish(&mut self, conflict: Option<Inconsistency>, spool: &mut Spool) -> io::Result<()> {
-        self.w.flush()?;
-        let file = self.w.get_mut();
+        self.held.w.flush()?;
+        let file = self.held.w.get_mut();
         if let Some(item) = conflict {
             spool.header(&item, self.n)?;
             file.rewind()?;
@@ -600,20 +600,24 @@ impl<'a> Reducer<'a> {
             counts.insert(OPPOSITE_STANCES.to_owned(), conflicts);
         }
         // The inconsistencies in output order, then the report, read back from the spools.
+        let at = |tmp: &Path| {
+            let path = tmp.to_string_lossy().into_owned();
+            move |source| RunError::Output(OutputError { path, source })
+        };
         let k = out.add_stream(dir, INCONSISTENCIES).map_err(RunError::Output)?;
         for spool in &mut spools {
             let (tmp, w) = out.writer(k);
-            let tmp = tmp.to_owned();
+            let fail = at(tmp);
             spool
                 .replay(&mut |item, positions| {
                     summary.inconsistency_ids.push(item.id.clone());
                     write_inconsistency(&mut *w, item, &mut positions.map(|p| p.map(|(p, _)| p)))
                 })
-                .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;
+                .map_err(fail)?;
         }
         let k = out.add_stream(dir, REPORT).map_err(RunError::Output)?;
         let (tmp, w) = out.writer(k);
-        let tmp = tmp.to_owned();
+        let fail = at(tmp);
         let statement = |id: &str| data.stance.statement(id).map(str::to_owned);
         let count = |check: &str| counts.get(check).copied().unwrap_or(0);
         let mut replay = |check: &str, each: &mut Each| {
@@ -627,7 +631,7 @@ impl<'a> Reducer<'a> {
             })
         };
         crate::output::report::write(w, &data.matcher.entities, &statement, summary.claims, &count, &mut replay)
-            .map_err(|e| RunError::Output(OutputError { path: tmp.to_string_lossy().into_owned(), source: e }))?;
+            .map_err(fail)?;
         out.commit().map_err(RunError::Output)?;
         Ok(summary)
     }

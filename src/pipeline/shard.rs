@@ -234,6 +234,9 @@ fn read_shard(dir: &Path, shard: usize, entries: &mut Vec<Entry>) -> Result<Shar
     Ok(info)
 }
 
+/// One of a shard's record streams, open: its path (for messages) and its file.
+type Stream = (PathBuf, std::fs::File);
+
 /// One shard's `facts.jsonl`, read line by line where the entries say.
 struct FactsFile {
     path: PathBuf,
@@ -298,18 +301,13 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
         );
         return Err(RunError::NoInput(vec![m]));
     }
-    let mut facts: Vec<Option<FactsFile>> = opts.shards.iter().map(|_| None).collect();
     let mut out = OutputSet::create(&opts.out).map_err(RunError::Output)?;
     let mut reducer = Reducer::new(&data, opts.sort_buffer);
-    let mut open: Option<(usize, Vec<(PathBuf, std::fs::File)>)> = None;
+    // The shard being read (shards hold consecutive inputs, so each is opened once): its facts and its streams.
+    let mut open: Option<(usize, FactsFile, Vec<Stream>)> = None;
     let mut buf = vec![0u8; 1 << 16];
     for e in &entries {
         let s = e.shard;
-        let facts = match &mut facts[s] {
-            Some(f) => f,
-            slot => slot.insert(FactsFile::open(&opts.shards[s])?),
-        };
-        let line = facts.read(e)?;
         if open.as_ref().is_none_or(|o| o.0 != s) {
             let mut files = Vec::new();
             for name in STREAMS {
@@ -317,9 +315,10 @@ pub fn reduce(opts: &ReduceOptions, mut progress: impl FnMut(usize, usize)) -> R
                 let f = std::fs::File::open(&p).map_err(|e| config(&p, None, e.to_string()))?;
                 files.push((p, f));
             }
-            open = Some((s, files));
+            open = Some((s, FactsFile::open(&opts.shards[s])?, files));
         }
-        let files = &mut open.as_mut().expect("opened above").1;
+        let (_, facts, files) = open.as_mut().expect("opened above");
+        let line = facts.read(e)?;
         for (k, (path, file)) in files.iter_mut().enumerate() {
             let [from, len] = line.streams[k];
             let short = |e: std::io::Error| config(path, None, format!("cannot read the shard's records: {e}"));
