@@ -426,6 +426,28 @@ fn draft(lines: &[NormLine], rules: &Rules, kind: Option<DocKind>) -> Draft {
         }
     }
 
+    // An image's alternative text and its caption: the same short line twice, on consecutive lines (up to case
+    // and punctuation). At the very top of a page the pair is the title printed twice (browser title and heading);
+    // a heading repeated under its link has a blank line between; a line repeated in quotation marks, or in a
+    // thread, is a reply quoting it. None of those is a caption.
+    if kind != DocKind::Forum {
+        let quoted = |t: &str| t.trim_start().starts_with(['"', '“', '‘', '\'', '«', '>']);
+        for i in nb.iter() {
+            let j = i + 1;
+            if j >= n || nb.rank(i) < 2 || cls[i].is_some() || cls[j].is_some() || !(2..=20).contains(&words[i]) {
+                continue;
+            }
+            if quoted(&lines[i].text) || quoted(&lines[j].text) {
+                continue;
+            }
+            if same_folded(&lines[i].text, &lines[j].text) {
+                for k in [i, j] {
+                    cls[k] = Some(LineClass::new(LineLabel::Boilerplate, "caption-pair"));
+                }
+            }
+        }
+    }
+
     // Tag lists: lowercase keywords without function words.
     for i in nb.iter() {
         if cls[i].is_none() && is_tag_list(&lines[i].text, words[i], rules) {
@@ -1279,6 +1301,12 @@ fn site_suffix(rest: &str) -> bool {
     tail.starts_with(' ') && (1..=6).contains(&n)
 }
 
+/// Two lines with the same letters and digits, ignoring case, spacing and punctuation.
+fn same_folded(a: &str, b: &str) -> bool {
+    let fold = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<_>>();
+    a.len().abs_diff(b.len()) <= a.len() / 4 + 2 && fold(a) == fold(b)
+}
+
 pub fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end_matches(['"', '\'', ')', ']', ' ']);
     t.ends_with(['.', '!', '?'])
@@ -1512,6 +1540,26 @@ mod tests {
         assert!(lines[0].text.ends_with("a long fight"));
         assert_eq!(c.inline.len(), 1);
         assert_eq!(c.inline[0].raw_col, lines[0].text.len() as u32 + 1);
+    }
+
+    #[test]
+    fn an_image_text_printed_twice_is_a_caption_but_a_title_printed_twice_is_not() {
+        let prose = |k: usize| format!("Paragraph {k} of prose goes on for quite a few words and it ends properly.");
+        let text = format!(
+            "Lenin in Zurich\nLenin in Zurich\n\n{}\n\nThe Sealed Train, 1917.\nThe sealed train, 1917\n\n{}\n\n\
+             Tsars and Soviets\n\nTsars and Soviets\n\n{}\n\nYou are wrong.\n\"You are wrong.\"\n\n{}",
+            prose(1),
+            prose(2),
+            prose(3),
+            prose(4)
+        );
+        let (_, c) = run(&text, Some(DocKind::Article));
+        let pairs: Vec<usize> = (0..c.classes.len()).filter(|&i| c.classes[i].rule == "caption-pair").collect();
+        assert_eq!(pairs, [5, 6], "{:?}", c.classes);
+        assert_eq!(c.classes[8].label, LineLabel::Content);
+        // In a thread the second line is a reply quoting the first.
+        let (_, c) = run(&text, Some(DocKind::Forum));
+        assert!(c.classes.iter().all(|c| c.rule != "caption-pair"), "{:?}", c.classes);
     }
 
     #[test]
