@@ -1303,8 +1303,10 @@ fn site_suffix(rest: &str) -> bool {
 
 /// Two lines with the same letters and digits, ignoring case, spacing and punctuation.
 fn same_folded(a: &str, b: &str) -> bool {
-    let fold = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<Vec<_>>();
-    a.len().abs_diff(b.len()) <= a.len() / 4 + 2 && fold(a) == fold(b)
+    fn fold(t: &str) -> impl Iterator<Item = char> + '_ {
+        t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
+    }
+    a.len().abs_diff(b.len()) <= a.len() / 4 + 2 && fold(a).eq(fold(b))
 }
 
 pub fn ends_sentence(t: &str) -> bool {
